@@ -1,0 +1,85 @@
+"""The ``frontdoor`` command: a thin Hydra app over :func:`sim.runner.run`.
+
+Before Hydra runs, :func:`preflight` composes and validates the config for every job the command
+would run. Bad input — an unknown key, a wrong type, a probability of 1.5 — therefore stops the
+command with **one line** naming the key, the value and what is allowed, and exit status 2,
+instead of Hydra's multi-line report (exit 1) or a traceback from inside a job.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from sim.compose import compose, conf_dir, to_spec
+from sim.config import register_configs
+from sim.errors import ConfigError
+from sim.report.files import write_run
+from sim.report.table import print_kpis
+from sim.runner import Results, simulate_replications
+from sim.theory import expected_kpis
+
+EXIT_BAD_INPUT = 2
+HYDRA_INFO_FLAGS = ("help", "hydra_help", "info", "cfg", "shell_completion")
+
+
+def job_overrides(argv: list[str]) -> tuple[list[list[str]], str | None]:
+    """The overrides of each job ``frontdoor argv`` would run, and any ``--config-dir``."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra._internal.utils import get_args_parser
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    args = get_args_parser().parse_args(argv)
+    if any(getattr(args, flag, None) for flag in HYDRA_INFO_FLAGS):
+        return [], None
+    overrides = list(args.overrides)
+    if not args.multirun:
+        return [overrides], args.config_dir
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    batches = BasicSweeper.split_arguments(parsed, max_batch_size=None)
+    return [list(job) for batch in batches for job in batch], args.config_dir
+
+
+def preflight(argv: list[str]) -> None:
+    """Compose and validate every job's config; raise :class:`ConfigError` on the first problem."""
+    try:
+        jobs, config_dir = job_overrides(argv)
+    except Exception as exc:  # Hydra's override grammar errors are plain exceptions
+        raise ConfigError("command line", " ".join(argv), str(exc).splitlines()[0]) from None
+    for overrides in jobs:
+        to_spec(compose(overrides, config_dir))
+
+
+def execute(cfg: DictConfig, folder: Path, overrides: list[str] | None = None) -> Results:
+    """Run a composed config, write its run folder, print the KPI table: the app's work."""
+    spec = to_spec(cfg)
+    results = simulate_replications(spec)
+    theory = expected_kpis(spec)
+    write_run(results, folder, overrides, theory)
+    print_kpis(results, theory)
+    print(f"Outputs: {folder}")
+    return results
+
+
+register_configs()
+
+
+@hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
+def app(cfg: DictConfig) -> None:
+    """Hydra entry point: one job = one scenario with all its replications."""
+    hydra_cfg = HydraConfig.get()
+    execute(cfg, Path(hydra_cfg.runtime.output_dir), list(hydra_cfg.overrides.task))
+
+
+def main() -> None:
+    """Console script ``frontdoor``: validate first, then hand over to Hydra."""
+    try:
+        preflight(sys.argv[1:])
+    except ConfigError as error:
+        print(f"frontdoor: error: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT) from None
+    app()

@@ -1,0 +1,1 @@
+"""The pathway a contact takes, written as one readable generator per process."""

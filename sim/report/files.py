@@ -1,0 +1,99 @@
+"""The run folder: ``summary.json``, ``replications.csv``, ``events.parquet`` and plots.
+
+Every file is written atomically — to a temporary name in the same folder, then renamed — so a
+crash or an interrupted job never leaves a half-written file that looks complete.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sim.eventlog import write_parquet
+from sim.provenance import provenance
+from sim.runner import Results
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that replaces it only if the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp)`` and move the result to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        write(tmp)
+    return path
+
+
+def _json_safe(value: Any) -> Any:
+    """NaN and infinity are not JSON: write them as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def summary_document(
+    results: Results, overrides: list[str] | None = None, theory: dict[str, float] | None = None
+) -> dict[str, Any]:
+    """The content of ``summary.json``."""
+    document: dict[str, Any] = {
+        "scenario": results.scenario,
+        "kpis": results.summary,
+        "provenance": provenance(results.config, overrides),
+    }
+    if theory:
+        document["theory"] = theory
+    return _json_safe(document)
+
+
+def write_run(
+    results: Results,
+    folder: Path,
+    overrides: list[str] | None = None,
+    theory: dict[str, float] | None = None,
+) -> dict[str, Path]:
+    """Write every output of a run into ``folder``; return the paths written."""
+    from sim.report.plots import write_plots
+
+    folder.mkdir(parents=True, exist_ok=True)
+    document = summary_document(results, overrides, theory)
+    text = json.dumps(document, indent=2, allow_nan=False) + "\n"
+    written = {
+        "summary": write_atomic(folder / "summary.json", lambda p: _write_text(p, text)),
+        "replications": write_atomic(
+            folder / "replications.csv",
+            lambda p: results.replications.to_csv(p, index=False),
+        ),
+    }
+    if results.events is not None:
+        events = results.events
+        written["events"] = write_atomic(
+            folder / "events.parquet", lambda p: write_parquet(events, p)
+        )
+    if results.config.run.plots:
+        written.update(write_plots(results, folder, write_atomic))
+    return written
