@@ -28,17 +28,15 @@ def hour_of_week_weights(profile: Sequence[float]) -> np.ndarray:
 
     Monday 00:00–01:00 is hour 0. A 24-value profile repeats every day.
     """
-    values = np.asarray(profile, dtype=float)
-    if values.size == 1:
-        weights = np.ones(HOURS_PER_WEEK)
-    elif values.size == 24:
-        weights = np.tile(values, 7)
-    elif values.size == HOURS_PER_WEEK:
-        weights = values.copy()
-    else:
+    values = np.asarray(profile, dtype=float).ravel()
+    if values.size not in (1, 24, HOURS_PER_WEEK):
         raise ValueError(f"a profile has 1, 24 or 168 values, not {values.size}")
-    if np.any(weights < 0) or not np.all(np.isfinite(weights)) or weights.sum() <= 0:
+    # Checked before expanding: a 1-value profile of 0, -1 or NaN is not a flat profile.
+    if np.any(values < 0) or not np.all(np.isfinite(values)) or values.sum() <= 0:
         raise ValueError("profile weights must be finite, non-negative and not all zero")
+    if values.size == 1:
+        return np.ones(HOURS_PER_WEEK)
+    weights = np.tile(values, HOURS_PER_WEEK // values.size)  # 24 values: repeated every day
     return weights / weights.mean()
 
 

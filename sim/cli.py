@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -18,10 +19,9 @@ from omegaconf import DictConfig
 from sim.compose import compose, conf_dir, to_spec
 from sim.config import register_configs
 from sim.errors import ConfigError
-from sim.report.files import write_run
-from sim.report.table import print_kpis
-from sim.runner import Results, simulate_replications
-from sim.theory import expected_kpis
+
+if TYPE_CHECKING:
+    from sim.runner import Results
 
 EXIT_BAD_INPUT = 2
 HYDRA_INFO_FLAGS = ("help", "hydra_help", "info", "cfg", "shell_completion")
@@ -51,11 +51,17 @@ def preflight(argv: list[str]) -> None:
     except Exception as exc:  # Hydra's override grammar errors are plain exceptions
         raise ConfigError("command line", " ".join(argv), str(exc).splitlines()[0]) from None
     for overrides in jobs:
-        to_spec(compose(overrides, config_dir))
+        to_spec(compose(overrides, config_dir), overrides)
 
 
 def execute(cfg: DictConfig, folder: Path, overrides: list[str] | None = None) -> Results:
     """Run a composed config, write its run folder, print the KPI table: the app's work."""
+    # Imported here so that bad input is reported without loading pandas, SciPy and matplotlib.
+    from sim.report.files import write_run
+    from sim.report.table import print_kpis
+    from sim.runner import simulate_replications
+    from sim.theory import expected_kpis
+
     spec = to_spec(cfg)
     results = simulate_replications(spec)
     theory = expected_kpis(spec)

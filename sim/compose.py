@@ -15,9 +15,9 @@ from typing import Any
 
 from hydra import compose as hydra_compose
 from hydra import initialize_config_dir
-from hydra.errors import HydraException
+from hydra.errors import HydraException, MissingConfigException
 from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import OmegaConfBaseException
+from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
 from sim.config import Config, register_configs
 from sim.errors import ConfigError
@@ -50,23 +50,25 @@ def compose(overrides: Sequence[str] = (), extra_config_dir: str | None = None) 
         with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
             return hydra_compose(config_name=CONFIG_NAME, overrides=overrides)
     except (HydraException, OmegaConfBaseException) as exc:
-        raise config_error_from(exc) from None
+        raise config_error_from(exc, overrides) from None
 
 
-def to_spec(cfg: DictConfig | Config) -> Config:
-    """The plain, typed model spec of a composed config, domain-validated."""
+def to_spec(cfg: DictConfig | Config, overrides: Sequence[str] = ()) -> Config:
+    """The plain, typed model spec of a composed config, domain-validated.
+
+    The config is merged onto the root schema once more, so a key added with ``+key=value``
+    (which Hydra lets through) is rejected like any other unknown key.
+    """
     if isinstance(cfg, Config):
         spec = cfg
     else:
         try:
-            cfg = cfg.copy()
-            with _unlocked(cfg):
-                cfg.pop("hydra", None)
-            obj: Any = OmegaConf.to_object(cfg)
+            plain = OmegaConf.to_container(cfg, resolve=True)
+            assert isinstance(plain, dict)
+            plain.pop("hydra", None)
+            obj: Any = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), plain))
         except OmegaConfBaseException as exc:
-            raise config_error_from(exc) from None
-        if not isinstance(obj, Config):
-            obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), obj))
+            raise config_error_from(exc, overrides) from None
         spec = obj
     validate(spec)
     return spec
@@ -74,43 +76,41 @@ def to_spec(cfg: DictConfig | Config) -> Config:
 
 def load(overrides: Sequence[str] = (), extra_config_dir: str | None = None) -> Config:
     """Compose and validate: the typed spec for ``frontdoor <overrides>``."""
-    return to_spec(compose(overrides, extra_config_dir))
+    return to_spec(compose(overrides, extra_config_dir), overrides)
 
 
-class _unlocked:
-    def __init__(self, cfg: DictConfig) -> None:
-        self.cfg = cfg
-        self.struct = OmegaConf.is_struct(cfg)
+def config_error_from(exc: Exception, overrides: Sequence[str] = ()) -> ConfigError:
+    """One :class:`ConfigError` line for a Hydra or OmegaConf error.
 
-    def __enter__(self) -> None:
-        OmegaConf.set_struct(self.cfg, False)
-
-    def __exit__(self, *exc: object) -> None:
-        OmegaConf.set_struct(self.cfg, self.struct)
-
-
-def config_error_from(exc: Exception) -> ConfigError:
-    """One :class:`ConfigError` line for a Hydra or OmegaConf error."""
+    ``overrides`` (the command line's ``key=value`` words) let the line quote the value the user
+    typed for a key the config does not have.
+    """
     cause: BaseException = exc
-    while cause.__cause__ is not None and isinstance(
-        cause.__cause__, HydraException | OmegaConfBaseException
-    ):
+    while isinstance(cause.__cause__, HydraException | OmegaConfBaseException):
         cause = cause.__cause__
+    lines = str(cause).strip().splitlines()
+    first = lines[0] if lines else type(cause).__name__
+    if isinstance(cause, MissingConfigException) and cause.missing_cfg_file:
+        group, _, name = cause.missing_cfg_file.rpartition("/")
+        options = [o for o in (cause.options or []) if o != "schema"]
+        allowed = f"must be one of {', '.join(options)}" if options else first
+        return ConfigError(group or "config", name, allowed)
     key = getattr(cause, "full_key", None) or ""
-    message = str(cause).strip().splitlines()
-    first = message[0] if message else type(cause).__name__
-    if "not in struct" in first or ("Key '" in first and "not in" in first):
-        name = key or first.split("'")[1] if "'" in first else key
-        return ConfigError(name or "override", "unknown key", _KNOWN_KEYS_HINT)
-    value = getattr(cause, "value", None)
+    if isinstance(cause, ConfigAttributeError | ConfigKeyError) and key:
+        return ConfigError(key, _typed_value(key, overrides), UNKNOWN_KEY_HINT)
     if key:
-        return ConfigError(key, value if value is not None else "?", first)
-    return ConfigError("override", _override_text(exc), first)
+        value = getattr(cause, "value", None)
+        return ConfigError(key, value if value is not None else _typed_value(key, overrides), first)
+    return ConfigError("override", " ".join(overrides) or "?", first)
 
 
-_KNOWN_KEYS_HINT = "no such key in the config (see `frontdoor --cfg job` for every key)"
+UNKNOWN_KEY_HINT = "no such key in the config (see `frontdoor --cfg job` for every key)"
 
 
-def _override_text(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+def _typed_value(key: str, overrides: Sequence[str]) -> str:
+    """The value typed on the command line for ``key`` (``key=value``, ``+key=value`` …)."""
+    for override in overrides:
+        name, sep, value = override.lstrip("+~").partition("=")
+        if sep and name == key:
+            return value
+    return "?"

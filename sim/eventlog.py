@@ -46,19 +46,21 @@ class EventLog:
 
     def to_frame(self, replication: int = 0) -> pd.DataFrame:
         """The log as a DataFrame with categorical ``event`` and ``pool`` columns."""
-        events = list(self._event_codes)
-        pools = list(self._pool_codes)
         n = len(self)
+        # Typed ``str`` categories, so an empty log has the same dtypes as a full one; an empty
+        # log has no categories at all (Parquet could not keep them for a column with no rows).
+        events = pd.Index(list(self._event_codes), dtype=str)
+        pools = pd.Index(list(self._pool_codes) if n else [], dtype=str)
         return pd.DataFrame(
             {
                 "replication": np.full(n, replication, dtype=np.int32),
                 "contact_id": np.frombuffer(self._contact, dtype=np.int64).copy(),
                 "event": pd.Categorical.from_codes(
-                    np.frombuffer(self._event, dtype=np.int16), categories=pd.Index(events)
+                    np.frombuffer(self._event, dtype=np.int16), categories=events
                 ),
                 "time": np.frombuffer(self._time, dtype=float).copy(),
                 "pool": pd.Categorical.from_codes(
-                    np.frombuffer(self._pool, dtype=np.int16), categories=pd.Index(pools)
+                    np.frombuffer(self._pool, dtype=np.int16), categories=pools
                 ),
             }
         )
@@ -72,4 +74,11 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 def read_parquet(path: Path) -> pd.DataFrame:
     """Read an event log written by :func:`write_parquet`."""
-    return pq.read_table(path).to_pandas()
+    frame = pq.read_table(path).to_pandas()
+    for name in ("event", "pool"):
+        column = frame.get(name)
+        if isinstance(column, pd.Series) and isinstance(column.dtype, pd.CategoricalDtype):
+            if column.cat.categories.empty:
+                # An empty dictionary comes back with untyped (object) categories.
+                frame[name] = column.cat.set_categories(pd.Index([], dtype=str))
+    return frame

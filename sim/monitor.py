@@ -38,14 +38,20 @@ class StepLevel:
             self._values.append(self._level)
 
     def steps(self) -> tuple[np.ndarray, np.ndarray]:
-        """The change times and the level from each of them onwards."""
+        """The change times and the level from each of them onwards (copies, safe to keep)."""
+        times, values = self._views()
+        return times.copy(), values.copy()
+
+    def _views(self) -> tuple[np.ndarray, np.ndarray]:
+        # Zero-copy views of the buffers. While a view is alive the buffers cannot grow (an
+        # ``array`` exporting its buffer refuses to resize), so views never leave this class.
         return np.frombuffer(self._times, dtype=float), np.frombuffer(self._values, dtype=float)
 
     def integral(self, start: float, end: float) -> float:
         """The area under the level between ``start`` and ``end`` (level × minutes)."""
         if end <= start:
             return 0.0
-        times, values = self.steps()
+        times, values = self._views()
         edges = np.clip(np.append(times, np.inf), start, end)
         return float(np.sum(values * np.diff(edges)))
 
@@ -54,11 +60,15 @@ class StepLevel:
         return self.integral(start, end) / (end - start) if end > start else float("nan")
 
     def integral_by_bins(self, edges: np.ndarray) -> np.ndarray:
-        """The area under the level within each ``[edges[i], edges[i+1])`` (vectorised)."""
-        times, values = self.steps()
+        """The area under the level within each ``[edges[i], edges[i+1])`` (vectorised).
+
+        As in :meth:`integral`, nothing is counted before the level's start time.
+        """
+        times, values = self._views()
         knots = np.union1d(times, edges)
         knots = knots[(knots >= edges[0]) & (knots <= edges[-1])]
-        level_at = values[np.searchsorted(times, knots[:-1], side="right") - 1]
+        step = np.searchsorted(times, knots[:-1], side="right") - 1
+        level_at = np.where(step >= 0, values[np.maximum(step, 0)], 0.0)
         area = level_at * np.diff(knots)
         which = np.searchsorted(edges, knots[:-1], side="right") - 1
         return np.bincount(which, weights=area, minlength=len(edges) - 1)[: len(edges) - 1]

@@ -1,0 +1,68 @@
+# frontdoor-sim — two commands on a fresh machine with python3, pip and make:
+#   make run    set up the locked environment and run the default baseline
+#   make test   set up and run every check: lint, types, tests (incl. notebooks)
+# The environment is installed from uv.lock by uv (itself installed by pip into .tools/).
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+VENV := .venv
+UV := $(TOOLS)/bin/uv
+BIN := $(VENV)/bin
+PYTEST_WORKERS ?= 2
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export MPLBACKEND := Agg
+
+.PHONY: help setup run test lint typecheck unit verify format bench lock clean
+
+help:
+	@echo "make run    - set up and run the default baseline (ARGS='key=value ...' for overrides)"
+	@echo "make test   - set up and run lint, type checks and the whole test suite"
+	@echo "make verify - only the queueing-theory verification tests"
+	@echo "make bench  - the performance benchmark (benchmarks/)"
+	@echo "make format - format the code with ruff"
+	@echo "make lock   - refresh uv.lock after changing dependencies"
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+setup: $(VENV)/.synced
+
+run: setup
+	$(BIN)/frontdoor $(ARGS)
+
+lint: setup
+	$(BIN)/ruff check sim tests experiments benchmarks notebooks
+	$(BIN)/ruff format --check sim tests experiments benchmarks notebooks
+
+typecheck: setup
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/pytest tests/unit -q
+
+verify: setup
+	$(BIN)/pytest tests/verification -q
+
+test: lint typecheck
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=10
+
+format: setup
+	$(BIN)/ruff format sim tests experiments benchmarks notebooks
+	$(BIN)/ruff check --fix sim tests experiments benchmarks notebooks
+
+bench: setup
+	$(BIN)/python benchmarks/bench_replication.py
+
+lock: $(UV)
+	$(UV) lock
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,154 @@
+"""The ``frontdoor`` command as a user meets it: bad input gives one line and exit 2; a good run
+leaves a complete run folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.eventlog import read_parquet
+
+SMALL = [
+    "run.replications=2",
+    "run.warmup_days=3",
+    "run.horizon_days=10",
+    "run.drain_days=5",
+]
+
+
+def frontdoor(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the app as ``python -m sim`` (the same entry point as the console script)."""
+    env = {**os.environ, "CI": "1", "HYDRA_FULL_ERROR": "0"}
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+BAD_INPUT = [
+    pytest.param(["foo=1"], "foo: '1'", id="unknown-key"),
+    pytest.param(["+foo=1"], "foo: '1'", id="appended-unknown-key"),
+    pytest.param(["run.replications=-3"], "run.replications: -3", id="negative-replications"),
+    pytest.param(["run.replications=abc"], "run.replications: 'abc'", id="wrong-type"),
+    pytest.param(["staffing=nope"], "staffing: 'nope'", id="unknown-group-option"),
+    pytest.param(
+        ["staffing.pools.screeners.staff=0"], "staffing.pools.screeners.staff: 0", id="no-staff"
+    ),
+    pytest.param(
+        ["front_door.screening.duration.dist=weibull"],
+        "front_door.screening.duration.dist: 'weibull'",
+        id="unknown-distribution",
+    ),
+    pytest.param(
+        ["demand.sources.all.share=0.5"], "demand.sources.*.share: 0.5", id="shares-not-one"
+    ),
+    pytest.param(
+        ["calendar.opening_hours.friday=[17:00-08:30]"],
+        "calendar.opening_hours.friday[0]: '17:00-08:30'",
+        id="hours-end-before-start",
+    ),
+    pytest.param(
+        ["calendar.opening_hours.monday=[09:00-12:00,11:00-13:00]"],
+        "calendar.opening_hours.monday[1]: '11:00-13:00'",
+        id="hours-overlap",
+    ),
+    pytest.param(["run.seed=[1"], "override: 'run.seed=[1'", id="bad-override-syntax"),
+    pytest.param(
+        ["-m", "staffing.pools.screeners.staff=5,0"],
+        "staffing.pools.screeners.staff: 0",
+        id="bad-job-in-sweep",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), BAD_INPUT)
+def test_bad_input_gives_one_line_and_exit_2(
+    args: list[str], expected: str, tmp_path: Path
+) -> None:
+    result = frontdoor(*args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"frontdoor: error: {expected}"), lines[0]
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "outputs").exists(), "nothing may run before validation passes"
+
+
+def test_yaml_file_with_probability_above_one_is_rejected(tmp_path: Path) -> None:
+    local = tmp_path / "local_conf" / "front_door"
+    local.mkdir(parents=True)
+    (local / "ours.yaml").write_text(
+        "defaults:\n  - checs\n  - _self_\npartner_check:\n  probability: 1.5\n"
+    )
+    result = frontdoor("--config-dir", str(tmp_path / "local_conf"), "front_door=ours", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "frontdoor: error: front_door.partner_check.probability: 1.5 is not allowed; "
+        "must be a probability in [0, 1]"
+    )
+
+
+def test_run_writes_a_complete_run_folder(tmp_path: Path) -> None:
+    result = frontdoor(*SMALL, "hydra.run.dir=run", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "run"
+    assert f"Outputs: {folder}" in result.stdout
+    assert "decision_within_1wd_pct" in result.stdout
+
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["scenario"] == "baseline"
+    for kpi in ("contacts", "decision_working_days_mean", "decision_within_1wd_pct"):
+        assert set(summary["kpis"][kpi]) == {"mean", "ci95_low", "ci95_high", "n"}
+        assert summary["kpis"][kpi]["n"] == 2
+    assert any(k.startswith("utilisation_") for k in summary["kpis"])
+    provenance = summary["provenance"]
+    assert provenance["seed"] == 20250227 and provenance["replications"] == 2
+    assert {"git", "packages", "config", "overrides"} <= set(provenance)
+    assert provenance["packages"]["simpy"]
+    assert provenance["config"]["run"]["horizon_days"] == 10
+
+    table = pd.read_csv(folder / "replications.csv")
+    assert list(table["replication"]) == [0, 1]
+    assert table["contacts"].tolist() == [summary_value for summary_value in table["contacts"]]
+    assert table["contacts"].mean() == pytest.approx(summary["kpis"]["contacts"]["mean"])
+
+    events = read_parquet(folder / "events.parquet")
+    assert list(events.columns) == ["replication", "contact_id", "event", "time", "pool"]
+    assert set(events["replication"]) == {0, 1}
+    for png in ("decision_times.png", "utilisation.png"):
+        assert (folder / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (folder / ".hydra" / "config.yaml").exists()
+    assert not list(folder.glob(".*.tmp")), "no temporary files left behind"
+
+
+def test_same_seed_same_outputs_from_another_directory(tmp_path: Path) -> None:
+    first = frontdoor(*SMALL, "hydra.run.dir=a", cwd=tmp_path)
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    second = frontdoor(*SMALL, "hydra.run.dir=b", cwd=other)
+    assert first.returncode == 0 and second.returncode == 0
+    a = pd.read_csv(tmp_path / "a" / "replications.csv")
+    b = pd.read_csv(other / "b" / "replications.csv")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_verification_preset_prints_theory(tmp_path: Path) -> None:
+    result = frontdoor(
+        "validation=mmc", "run.replications=2", "run.horizon_days=5", "hydra.run.dir=v", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "theory" in result.stdout
+    summary = json.loads((tmp_path / "v" / "summary.json").read_text())
+    assert summary["scenario"] == "verify_mmc"
+    assert summary["theory"]["screening_wait_minutes_mean"] > 0
