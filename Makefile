@@ -14,6 +14,8 @@ PYTEST_WORKERS ?= 2
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export MPLBACKEND := Agg
+# Let Python cache bytecode: every test that starts `frontdoor` would otherwise recompile it all.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help setup run test lint typecheck unit verify format bench lock clean
 

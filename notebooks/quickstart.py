@@ -19,7 +19,7 @@
 #
 # 1. load the baseline scenario and run it,
 # 2. read the KPI summary (means with 95% confidence intervals),
-# 3. compare a "what if" (two more screeners) against the baseline with common random numbers,
+# 3. compare a "what if" (two more screening social workers) against the baseline with common random numbers,
 # 4. check the model against queueing theory with the M/M/c verification preset.
 #
 # Everything goes through two calls: `sim.load(overrides)` composes `conf/` with the same
@@ -84,7 +84,7 @@ HEADLINE = [
     "decision_working_days_p90",
     "decision_within_1wd_pct",
     "screening_wait_minutes_mean",
-    "utilisation_screeners",
+    "utilisation_social_workers",
     "utilisation_managers",
 ]
 
@@ -104,16 +104,16 @@ display(summary_table(baseline, HEADLINE))
 display(baseline.replications[["replication", *HEADLINE[:3]]])
 
 # %% [markdown]
-# ## 3. What if we had two more screeners?
+# ## 3. What if we had two more screening social workers?
 #
-# `conf/staffing/current.yaml` has 10 screeners, so "two more" is
-# `staffing.pools.screeners.staff=12`. Both scenarios use the **same seed**, so replication *r*
+# `conf/staffing/current.yaml` has 10 screening social workers, so "two more" is
+# `staffing.pools.social_workers.staff=12`. Both scenarios use the **same seed**, so replication *r*
 # of each sees exactly the same contacts and the same work per contact (common random numbers).
 # The difference per replication then isolates the effect of staffing, and its confidence
 # interval is much tighter than comparing the two summaries would suggest.
 
 # %%
-extra_cfg = sim.load([*SMALL, "staffing.pools.screeners.staff=12"])
+extra_cfg = sim.load([*SMALL, "staffing.pools.social_workers.staff=12"])
 assert extra_cfg.run.seed == baseline_cfg.run.seed  # common random numbers
 extra = sim.run(extra_cfg, progress=False)
 
@@ -121,13 +121,18 @@ KPI = "decision_working_days_mean"
 paired = (
     baseline.replications[["replication", KPI]]
     .merge(extra.replications[["replication", KPI]], on="replication", suffixes=("_10", "_12"))
-    .rename(columns={f"{KPI}_10": "10 screeners", f"{KPI}_12": "12 screeners"})
+    .rename(
+        columns={
+            f"{KPI}_10": "10 screening social workers",
+            f"{KPI}_12": "12 screening social workers",
+        }
+    )
 )
-paired["difference"] = paired["12 screeners"] - paired["10 screeners"]
+paired["difference"] = paired["12 screening social workers"] - paired["10 screening social workers"]
 display(paired)
 
 mean, low, high = confidence_interval(paired["difference"].to_numpy())
-print(f"two more screeners change {KPI} by {mean:+.3f} working days")
+print(f"two more screening social workers change {KPI} by {mean:+.3f} working days")
 print(f"95% CI of the paired difference: {low:+.3f} to {high:+.3f}")
 
 # %% [markdown]
@@ -143,7 +148,7 @@ ax.bar(paired["replication"].astype(str), paired["difference"], color="tab:blue"
 ax.axhline(0.0, color="black", linewidth=0.8)
 ax.set_xlabel("replication")
 ax.set_ylabel("change in working days")
-ax.set_title("12 vs 10 screeners: paired difference")
+ax.set_title("12 vs 10 screening social workers: paired difference")
 fig
 
 # %% [markdown]
@@ -185,7 +190,7 @@ print(
 # %% [markdown]
 # ## Where next
 #
-# - The same overrides work on the command line: `frontdoor staffing.pools.screeners.staff=12`.
+# - The same overrides work on the command line: `frontdoor staffing.pools.social_workers.staff=12`.
 # - `results.decisions` has each measured contact's decision time; `results.events` the full
 #   event log (one row per thing that happened to a contact).
 # - `conf/validation/` holds the other verification presets: `tandem`, `deterministic`,

@@ -3,7 +3,7 @@
 The Python API in three calls::
 
     import sim
-    cfg = sim.load(["staffing.pools.screeners.staff=12"])   # compose conf/ + validate
+    cfg = sim.load(["staffing.pools.social_workers.staff=12"])   # compose conf/ + validate
     results = sim.run(cfg)                                  # replications, KPIs with 95% CIs
     results.summary["decision_within_1wd_pct"]
 """

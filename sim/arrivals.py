@@ -60,10 +60,21 @@ def hourly_rates(
     return rate
 
 
-def poisson_arrivals(expected_per_hour: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Arrival times (minutes, sorted) of a Poisson process with the given hourly means."""
+def poisson_arrivals(
+    expected_per_hour: np.ndarray,
+    rng: np.random.Generator,
+    positions_rng: np.random.Generator | None = None,
+) -> np.ndarray:
+    """Arrival times (minutes, sorted) of a Poisson process with the given hourly means.
+
+    Counts are drawn hour by hour from ``rng`` and positions within the hour from
+    ``positions_rng`` (``rng`` if not given). With two streams the draws for the first hours do
+    not depend on how many hours follow, so a longer run extends a shorter one instead of
+    reshuffling it: the same seed gives the same contacts in the hours two runs share.
+    """
     counts = rng.poisson(expected_per_hour)
     hour_of_each = np.repeat(np.arange(expected_per_hour.size), counts)
-    times = (hour_of_each + rng.random(hour_of_each.size)) * MINUTES_PER_HOUR
+    positions = (positions_rng or rng).random(hour_of_each.size)
+    times = (hour_of_each + positions) * MINUTES_PER_HOUR
     times.sort()
     return times

@@ -90,6 +90,12 @@ def config_error_from(exc: Exception, overrides: Sequence[str] = ()) -> ConfigEr
         cause = cause.__cause__
     lines = str(cause).strip().splitlines()
     first = lines[0] if lines else type(cause).__name__
+    # Hydra wraps errors from a YAML file in one message: "In 'group/file': … \n<reason>\n
+    # full_key: <key>"; take the reason and the key from it.
+    keyed = [line.split("full_key:", 1)[1].strip() for line in lines if "full_key:" in line]
+    if keyed and not getattr(cause, "full_key", None):
+        reason = lines[1].strip() if len(lines) > 1 else first
+        return ConfigError(keyed[0], f"in {first.split(':')[0].removeprefix('In ')}", reason)
     if isinstance(cause, MissingConfigException) and cause.missing_cfg_file:
         group, _, name = cause.missing_cfg_file.rpartition("/")
         options = [o for o in (cause.options or []) if o != "schema"]

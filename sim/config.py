@@ -49,6 +49,11 @@ class DistributionConfig:
     weights: list[float] | None = None
 
 
+def is_unset(dist: DistributionConfig) -> bool:
+    """A duration nobody gave (the schema default): read as zero minutes where optional."""
+    return dist.dist == "deterministic" and dist.value is None
+
+
 @dataclass
 class RunConfig:
     """How long, how often and from which seed: the settings of one run (``run.*``)."""
@@ -88,12 +93,68 @@ class CalendarConfig:
     extra_closures: list[str] = field(default_factory=list)
 
 
+URGENCIES = ("red", "amber", "green")
+"""RAG urgency set at triage; red is worked first everywhere and goes to EDT out of hours."""
+
+CONCERNS = ("domestic_abuse", "neglect", "missing_exploitation", "abuse", "other")
+"""Concern types of a contact (parameters.md §3 rows 6–7)."""
+
+
+# Dict-valued keys default to EMPTY on purpose: OmegaConf merges a YAML dict *into* a default
+# dict (union of keys), so a non-empty default would leak into every config that sets its own.
+# An empty mix means "all green" / "all other" / "all no further action", as documented.
+
+
 @dataclass
 class SourceConfig:
-    """One source of contacts: its share of the annual volume and its hour-of-week profile."""
+    """One source of contacts: its volume, when it sends, and what its contacts are like.
+
+    ``share`` of the annual volume; ``profile`` names an hour-of-week profile; the rate is
+    multiplied by ``school_holiday_factor`` in school holidays and by ``bank_holiday_factor``
+    on bank holidays (then rescaled so a year still brings ``annual_contacts × share``).
+    Contact attributes (probabilities): ``threshold_met`` (the contact meets the threshold for
+    statutory social work, i.e. becomes a referral), ``unclear`` (the request needs
+    clarifying), ``known_family`` (repeat contact), ``urgency`` and ``concern`` mixes (empty:
+    every contact green / "other").
+    """
 
     share: float = 1.0
     profile: str = "flat"
+    school_holiday_factor: float = 1.0
+    bank_holiday_factor: float = 1.0
+    threshold_met: float = 1.0
+    unclear: float = 0.0
+    known_family: float = 0.0
+    urgency: dict[str, float] = field(default_factory=dict)
+    concern: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class SchoolTermsConfig:
+    """School holidays that modulate school contacts.
+
+    ``rule: england`` derives typical England holidays for every simulated year (Christmas,
+    February half term, Easter, May half term, summer, October half term); ``holidays`` lists
+    explicit periods ``"YYYY-MM-DD/YYYY-MM-DD"`` (inclusive) that replace the rule when given —
+    a local authority should paste its own published term dates here.
+    """
+
+    rule: str = "england"
+    holidays: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ThresholdTrainingConfig:
+    """Partner threshold training for one source: fewer inappropriate contacts after a lag.
+
+    From ``start_day`` (days after the start of the run) the share of this source's
+    inappropriate contacts that are never made rises towards ``reduction_pct`` with time
+    constant ``learning_lag_days`` (parameters.md §3 row 4; §1h: −10 to −25% after 6–12 months).
+    """
+
+    reduction_pct: float = 0.0
+    start_day: float = 0.0
+    learning_lag_days: float = 180.0
 
 
 @dataclass
@@ -101,26 +162,30 @@ class DemandConfig:
     """Contact arrivals (``demand.*``): an annual volume split by source, shaped by profiles.
 
     ``profiles.<name>`` is a list of relative weights: 1 value (flat), 24 (hour of day, every
-    day alike) or 168 (hour of week, Monday 00:00 first). Weights are scaled so that a source's
-    expected contacts over a year equal ``annual_contacts × share``.
+    day alike) or 168 (hour of week, Monday 00:00 first).
     """
 
     annual_contacts: float = 16000.0
     growth_pct_per_year: float = 0.0
-    sources: dict[str, SourceConfig] = field(default_factory=lambda: {"all": SourceConfig()})
+    sources: dict[str, SourceConfig] = field(default_factory=dict)
     profiles: dict[str, list[float]] = field(default_factory=lambda: {"flat": [1.0]})
+    school_terms: SchoolTermsConfig = field(default_factory=SchoolTermsConfig)
+    threshold_training: dict[str, ThresholdTrainingConfig] = field(default_factory=dict)
 
 
 @dataclass
 class PoolConfig:
-    """A staff pool: how many are on duty when its rota says so.
+    """A staff pool: how many are on duty when its rota says so, and how quickly they work.
 
     ``rota`` is ``office`` (the calendar's opening hours), ``out_of_hours`` (the complement:
     evenings, weekends, bank holidays) or ``always`` (24/7, used by the verification presets).
+    ``time_factor`` multiplies every task this pool does (e.g. 1.15 for staff new to the
+    service — parameters.md §3 row 5 "experience is a staffing parameter").
     """
 
     staff: int = 1
     rota: str = "office"
+    time_factor: float = 1.0
 
 
 @dataclass
@@ -132,12 +197,8 @@ class StaffingConfig:
 
 @dataclass
 class StageConfig:
-    """One step of the pathway.
-
-    ``pool`` names the staff pool that does it; ``null`` makes it an external delay that holds
-    no staff (an infinite-server station). ``probability`` is the share of contacts that pass
-    through it; ``enabled: false`` switches it off entirely.
-    """
+    """A task: ``pool`` names who does it (``null`` = an external wait that holds no staff),
+    ``probability`` is the share of contacts reaching it that need it, ``duration`` its time."""
 
     enabled: bool = True
     pool: str | None = None
@@ -145,15 +206,209 @@ class StageConfig:
     duration: DistributionConfig = field(default_factory=DistributionConfig)
 
 
+def _off() -> StageConfig:
+    return StageConfig(enabled=False)
+
+
+@dataclass
+class WaitConfig:
+    """An elapsed wait that holds no staff (a referrer replying, a partner agency responding).
+
+    ``clock: working`` counts ``duration`` in minutes of *working* time (paused while the front
+    door is closed; 1 working day ≈ 510 minutes Mon–Thu); ``calendar`` in plain minutes.
+    """
+
+    clock: str = "working"
+    duration: DistributionConfig = field(default_factory=DistributionConfig)
+
+
+@dataclass
+class OutOfHoursConfig:
+    """Contacts that arrive while the front door is closed (parameters.md §3 row 17).
+
+    Contacts whose urgency is in ``emergency_urgencies`` are handled at once by the
+    ``emergency`` task (the Emergency Duty Team's pool), which decides; a ``handover`` to the
+    day team follows at the next opening. All others wait for the opening and enter triage after
+    the ``handover`` task (the morning batch).
+    """
+
+    enabled: bool = False
+    emergency_urgencies: list[str] = field(default_factory=lambda: ["red"])
+    emergency: StageConfig = field(default_factory=_off)
+    handover: StageConfig = field(default_factory=_off)
+
+
+@dataclass
+class StepUpConfig:
+    """Early-help step-up contacts carry an extra documentation step (§3 row 3)."""
+
+    sources: list[str] = field(default_factory=list)
+    documentation: StageConfig = field(default_factory=_off)
+
+
+@dataclass
+class TriageConfig(StageConfig):
+    """Manager triage (§3 row 1). ``close_inappropriate_probability``: share of contacts not
+    meeting the threshold that the triage manager closes at once (no screening)."""
+
+    close_inappropriate_probability: float = 0.0
+
+
+@dataclass
+class ClarificationConfig(StageConfig):
+    """Clarifying an unclear request with the referrer (§3 row 2): staff effort
+    (``duration``), then an elapsed ``wait`` on the referrer while the worker is free; with
+    ``repeat_probability`` it is still unclear and goes round again, at most ``max_rounds``."""
+
+    wait: WaitConfig = field(default_factory=WaitConfig)
+    repeat_probability: float = 0.0
+    max_rounds: int = 3
+
+
+@dataclass
+class HistoryCheckConfig(StageConfig):
+    """Family history and previous involvement (§3 row 8); known families take
+    ``known_family_factor`` times as long."""
+
+    known_family_factor: float = 1.0
+
+
+@dataclass
+class ScreeningConfig(StageConfig):
+    """Screening with skill routing (§3 rows 5–6).
+
+    Straightforward contacts go to ``pool`` with ``duration``; complex ones — a concern in
+    ``complex_concerns``, a source in ``complex_sources`` or an urgency in ``complex_urgencies`` —
+    to ``complex_pool`` with ``complex_duration``. When ``fallback_pool`` is set and the chosen
+    pool has at least ``fallback_queue_at_least`` contacts waiting while the fallback pool has
+    someone free, the contact goes to the fallback pool instead.
+    """
+
+    complex_pool: str | None = None
+    complex_duration: DistributionConfig = field(default_factory=DistributionConfig)
+    complex_concerns: list[str] = field(default_factory=list)
+    complex_sources: list[str] = field(default_factory=list)
+    complex_urgencies: list[str] = field(default_factory=list)
+    fallback_pool: str | None = None
+    fallback_queue_at_least: int = 5
+
+
+@dataclass
+class ConsentConfig(StageConfig):
+    """Seeking parental consent before partner checks (§3 row 9), skipped for urgencies in
+    ``not_needed_urgencies``. ``recorded_probability`` feeds a quality KPI only."""
+
+    not_needed_urgencies: list[str] = field(default_factory=lambda: ["red"])
+    recorded_probability: float = 1.0
+
+
+@dataclass
+class PartnerAgencyConfig:
+    """One partner agency asked for information: how often, and how long it takes to answer."""
+
+    request_probability: float = 1.0
+    response: WaitConfig = field(default_factory=WaitConfig)
+
+
+@dataclass
+class PartnerHubConfig:
+    """Integrated front door (§3 row 11): partner staff in the hub answer the requests
+    themselves (``pool``, ``effort``) instead of the agencies' elapsed ``response``; their
+    turnaround is measured against ``rag_target_working_hours`` (Surrey/Merton targets, §1e)."""
+
+    enabled: bool = False
+    pool: str | None = None
+    effort: DistributionConfig = field(default_factory=DistributionConfig)
+    rag_target_working_hours: dict[str, float] = field(
+        default_factory=lambda: {"red": 4.0, "amber": 8.5, "green": 25.5}
+    )
+
+
+@dataclass
+class PartnerCheckConfig:
+    """Partner-information requests (§3 row 10).
+
+    With ``probability`` a screened contact needs partner information. The ``pool`` (social
+    workers) spends ``request_effort`` per agency asked, the agencies answer in parallel after
+    their elapsed ``response`` times (the worker is released meanwhile), and the worker spends
+    ``collation_effort`` on what came back. ``timeout_working_minutes`` (null = wait for all)
+    is the chase rule: when it passes, the worker spends ``chase_effort`` and the decision
+    goes ahead without the missing answers. Effort and elapsed time are separate, named
+    parameters because the "simplified partner requests" scenario changes them.
+    """
+
+    enabled: bool = True
+    probability: float = 1.0
+    pool: str | None = None
+    request_effort: DistributionConfig = field(default_factory=DistributionConfig)
+    collation_effort: DistributionConfig = field(default_factory=DistributionConfig)
+    agencies: dict[str, PartnerAgencyConfig] = field(default_factory=dict)
+    timeout_working_minutes: float | None = None
+    chase_effort: DistributionConfig = field(default_factory=DistributionConfig)
+    hub: PartnerHubConfig = field(default_factory=PartnerHubConfig)
+
+
+@dataclass
+class DecisionConfig(StageConfig):
+    """The manager's decision and sign-off (§3 rows 12–14), then where the contact goes.
+
+    Referrals (threshold met) go to a strategy discussion with ``strategy_discussion_share``
+    by urgency, otherwise to a child-and-family assessment, after a ``handoff`` to the teams.
+    Contacts below threshold split by ``below_threshold_outcomes`` (empty: all
+    ``nfa_advice``). ``partner_pool``: a partner
+    joins each decision (integrated front door). ``idva_probability`` (domestic abuse, §3 row 7)
+    and ``exploitation_panel_probability`` (missing/exploitation, row 6) are parallel outflows;
+    ``appropriate_probability`` feeds a quality KPI only.
+    """
+
+    partner_pool: str | None = None
+    strategy_discussion_share: dict[str, float] = field(default_factory=dict)
+    below_threshold_outcomes: dict[str, float] = field(default_factory=dict)
+    handoff: WaitConfig = field(default_factory=WaitConfig)
+    idva_probability: float = 0.0
+    exploitation_panel_probability: float = 0.0
+    appropriate_probability: float = 1.0
+
+
+@dataclass
+class LearningConfig:
+    """Feedback to referrers slowly teaches them thresholds (§3 row 11): inappropriate and
+    unclear contacts fall by up to the given percentages × the share given feedback, with time
+    constant ``lag_days``."""
+
+    enabled: bool = False
+    inappropriate_reduction_pct: float = 0.0
+    unclear_reduction_pct: float = 0.0
+    lag_days: float = 180.0
+
+
+@dataclass
+class FeedbackConfig(StageConfig):
+    """Feedback to the referrer after the decision (§1e; §3 row 11); ``probability`` is the
+    share of referrers told the outcome."""
+
+    learning: LearningConfig = field(default_factory=LearningConfig)
+
+
 @dataclass
 class FrontDoorConfig:
-    """The front-door pathway (``front_door.*``): contact → triage → screening → partner
-    check → decision."""
+    """The front-door pathway (``front_door.*``), in the order a contact meets it."""
 
-    triage: StageConfig = field(default_factory=StageConfig)
-    screening: StageConfig = field(default_factory=StageConfig)
-    partner_check: StageConfig = field(default_factory=StageConfig)
-    decision: StageConfig = field(default_factory=StageConfig)
+    priority: dict[str, int] = field(default_factory=lambda: {"red": 0, "amber": 1, "green": 2})
+    out_of_hours: OutOfHoursConfig = field(default_factory=OutOfHoursConfig)
+    step_up: StepUpConfig = field(default_factory=StepUpConfig)
+    triage: TriageConfig = field(default_factory=TriageConfig)
+    clarification: ClarificationConfig = field(
+        default_factory=lambda: ClarificationConfig(enabled=False)
+    )
+    history_check: HistoryCheckConfig = field(
+        default_factory=lambda: HistoryCheckConfig(enabled=False)
+    )
+    screening: ScreeningConfig = field(default_factory=ScreeningConfig)
+    consent: ConsentConfig = field(default_factory=lambda: ConsentConfig(enabled=False))
+    partner_check: PartnerCheckConfig = field(default_factory=PartnerCheckConfig)
+    decision: DecisionConfig = field(default_factory=DecisionConfig)
+    feedback: FeedbackConfig = field(default_factory=lambda: FeedbackConfig(enabled=False))
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The one error type for bad input, so every entry point can turn it into one clear line.
 
-A :class:`ConfigError` names *where* (a config path such as ``staff.screeners.staff`` or a data
+A :class:`ConfigError` names *where* (a config path such as ``run.replications`` or a data
 file row), *what* was given and *what is allowed*. The CLI prints ``str(error)`` on one line and
 exits with status 2; library callers can catch it like any ``ValueError``.
 """

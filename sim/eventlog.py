@@ -77,8 +77,11 @@ def read_parquet(path: Path) -> pd.DataFrame:
     frame = pq.read_table(path).to_pandas()
     for name in ("event", "pool"):
         column = frame.get(name)
-        if isinstance(column, pd.Series) and isinstance(column.dtype, pd.CategoricalDtype):
-            if column.cat.categories.empty:
-                # An empty dictionary comes back with untyped (object) categories.
-                frame[name] = column.cat.set_categories(pd.Index([], dtype=str))
+        if (
+            isinstance(column, pd.Series)
+            and isinstance(column.dtype, pd.CategoricalDtype)
+            and column.cat.categories.empty
+        ):
+            # An empty dictionary comes back with untyped (object) categories.
+            frame[name] = column.cat.set_categories(pd.Index([], dtype=str))
     return frame

@@ -1,14 +1,16 @@
 """KPIs of one replication, computed once, here, from the event log and the pools' records.
 
 Plots, reports, the CLI and the tests all read these numbers, so a KPI has one definition.
-Names are stable snake_case (they are the columns of ``replications.csv`` and the keys of
-``summary.json``). Contacts are measured if they *arrive* inside the window ``[warm-up end,
-horizon end)``; the run then continues through a drain period so their waits are seen in full
-rather than cut off at the horizon (cutting them off would bias waits downwards).
+Names are stable snake_case (the columns of ``replications.csv``, the keys of
+``summary.json``); ``docs/kpis.md`` lists them with their units.
 
-Working-day KPIs use the working-day clock (:meth:`WorkingCalendar.working_days_between`):
-a decision is *within one working day* when at most one working day has elapsed since the contact
-arrived.
+- Contacts are measured if they *arrive* inside the window ``[warm-up end, horizon end)``; the
+  run continues through a drain period so their waits are seen in full rather than cut off.
+- Working-day KPIs use the working-day clock (:meth:`WorkingCalendar.working_days_between`): a
+  decision is *within one working day* when at most one working day has elapsed since the
+  contact arrived — measured from the contact, the strictest reading of the statutory clock.
+- Staff hours count tasks that *start* in the window, and are given **per year** (scaled by
+  365 / horizon days) so runs of any length compare, and finance can use them directly.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.config import URGENCIES
 from sim.model import FrontDoor
-from sim.pathway.front_door import STAGES
+from sim.pathway.front_door import OUTCOMES, REFERRAL_OUTCOMES, STAGES
 
 WITHIN_TOLERANCE = 1e-9
 """Slack for floating-point round-off when comparing an elapsed time with a deadline."""
+DAYS_PER_YEAR = 365.0
+HOURS_PER_WEEK = 168
 
 
 def contact_table(events: pd.DataFrame) -> pd.DataFrame:
@@ -30,8 +35,16 @@ def contact_table(events: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _column(table: pd.DataFrame, name: str) -> np.ndarray:
+    return table[name].to_numpy(dtype=float) if name in table else np.full(len(table), np.nan)
+
+
 def _mean(values: np.ndarray) -> float:
     return float(np.mean(values)) if values.size else float("nan")
+
+
+def _p90(values: np.ndarray) -> float:
+    return float(np.percentile(values, 90)) if values.size else float("nan")
 
 
 def _pct(flags: np.ndarray) -> float:
@@ -39,77 +52,159 @@ def _pct(flags: np.ndarray) -> float:
 
 
 def measured_contacts(door: FrontDoor, table: pd.DataFrame) -> pd.DataFrame:
-    """The contacts of ``table`` that arrived in the window, with their decision time.
+    """The contacts that arrived in the window: attributes, event times, decision and outcome.
 
-    Adds ``decision_working_days`` (NaN while undecided) to the event-time columns.
+    Adds ``decision_working_days`` (NaN while undecided) and ``outcome`` (None while open).
     """
     window = door.window
-    arrival = table["contact"].to_numpy()
-    measured = table[(arrival >= window.start) & (arrival < window.end)].copy()
-    decision = (
-        measured["outcome"].to_numpy() if "outcome" in measured else np.full(len(measured), np.nan)
-    )
+    attributes = door.contact_frame().set_index("contact_id")
+    merged = attributes.join(table, how="left")
+    arrival = merged["arrival"].to_numpy()
+    measured = merged[(arrival >= window.start) & (arrival < window.end)].copy()
+    decision = _column(measured, "outcome")
     working_days = np.full(len(measured), np.nan)
     decided = ~np.isnan(decision)
     working_days[decided] = door.calendar.working_days_between(
-        measured["contact"].to_numpy()[decided], decision[decided]
+        measured["arrival"].to_numpy()[decided], decision[decided]
     )
+    measured["decision_time"] = decision
     measured["decision_working_days"] = working_days
+    outcome = pd.Series(None, index=measured.index, dtype=object)
+    for kind in OUTCOMES:
+        outcome[~np.isnan(_column(measured, f"to_{kind}"))] = kind
+    measured["outcome"] = outcome
     return measured
 
 
 def replication_kpis(door: FrontDoor, events: pd.DataFrame) -> dict[str, float]:
     """Every KPI of one replication."""
     table = contact_table(events)
-    return kpis_from(door, table, measured_contacts(door, table))
+    return kpis_from(door, events, table, measured_contacts(door, table))
 
 
-def kpis_from(door: FrontDoor, table: pd.DataFrame, measured: pd.DataFrame) -> dict[str, float]:
-    """Every KPI of one replication from its contact table and measured contacts."""
+def kpis_from(
+    door: FrontDoor, events: pd.DataFrame, table: pd.DataFrame, measured: pd.DataFrame
+) -> dict[str, float]:
+    """Every KPI of one replication from its log, contact table and measured contacts."""
     window = door.window
     kpis: dict[str, float] = {"contacts": float(len(measured))}
+    kpis.update(_demand_kpis(door, measured))
     kpis.update(_decision_kpis(measured))
+    kpis.update(_process_kpis(door, measured))
     kpis.update(_stage_kpis(measured))
     kpis.update(_system_kpis(door, table))
+    kpis.update(_staff_hour_kpis(door, events, measured))
     for name, pool in door.pools.items():
         kpis[f"utilisation_{name}"] = pool.utilisation(window.start, window.end)
         kpis[f"queue_mean_{name}"] = pool.waiting.mean(window.start, window.end)
     return kpis
 
 
-def _decision_kpis(measured: pd.DataFrame) -> dict[str, float]:
-    """Time from contact to the manager's decision, in working days and in minutes."""
-    arrival = measured["contact"].to_numpy()
-    outcome = (
-        measured["outcome"].to_numpy() if "outcome" in measured else np.full(len(measured), np.nan)
-    )
-    decided = ~np.isnan(outcome)
-    working_days = measured["decision_working_days"].to_numpy()[decided]
-    within = np.zeros(len(measured), dtype=bool)
-    within[decided] = working_days <= 1.0 + WITHIN_TOLERANCE
-    return {
-        "open_at_end": float(np.count_nonzero(~decided)),
-        "decision_working_days_mean": _mean(working_days),
-        "decision_working_days_p90": (
-            float(np.percentile(working_days, 90)) if working_days.size else float("nan")
+def _demand_kpis(door: FrontDoor, measured: pd.DataFrame) -> dict[str, float]:
+    """Volumes, out-of-hours share, referrals and conversion overall and by source [4]."""
+    window = door.window
+    averted = np.asarray(door.averted_arrivals, dtype=float)
+    referral = measured["outcome"].isin(REFERRAL_OUTCOMES).to_numpy()
+    closed = ~np.asarray(door.calendar.is_open(measured["arrival"].to_numpy()), dtype=bool)
+    kpis: dict[str, float] = {
+        "contacts_averted": float(
+            np.count_nonzero((averted >= window.start) & (averted < window.end))
         ),
-        "decision_within_1wd_pct": _pct(within),
-        "time_in_system_minutes_mean": _mean(outcome[decided] - arrival[decided]),
+        "out_of_hours_pct": _pct(closed),
+        "referrals": float(np.count_nonzero(referral)),
+        "conversion_pct": _pct(referral),
     }
+    decided = measured["outcome"].notna().to_numpy()
+    for kind in OUTCOMES:
+        kpis[f"outcome_pct_{kind}"] = _pct((measured["outcome"] == kind).to_numpy()[decided])
+    total_referrals = max(int(np.count_nonzero(referral)), 1)
+    for source in door.cfg.demand.sources:
+        mine = (measured["source"] == source).to_numpy()
+        kpis[f"contacts_{source}"] = float(np.count_nonzero(mine))
+        kpis[f"conversion_pct_{source}"] = _pct(referral[mine])
+        kpis[f"referral_share_pct_{source}"] = (
+            100.0 * np.count_nonzero(referral & mine) / total_referrals
+        )
+    return kpis
+
+
+def _decision_kpis(measured: pd.DataFrame) -> dict[str, float]:
+    """Time from contact to the front door's decision: working days overall and by urgency."""
+    arrival = measured["arrival"].to_numpy()
+    decided_at = measured["decision_time"].to_numpy()
+    working_days = measured["decision_working_days"].to_numpy()
+    decided = ~np.isnan(working_days)
+    within = np.zeros(len(measured), dtype=bool)
+    within[decided] = working_days[decided] <= 1.0 + WITHIN_TOLERANCE
+    kpis = {
+        "open_at_end": float(np.count_nonzero(~decided)),
+        "decision_working_days_mean": _mean(working_days[decided]),
+        "decision_working_days_p90": _p90(working_days[decided]),
+        "decision_within_1wd_pct": _pct(within),
+        "time_in_system_minutes_mean": _mean(decided_at[decided] - arrival[decided]),
+    }
+    urgency = measured["urgency"].to_numpy()
+    for level in URGENCIES:
+        mine = urgency == level
+        kpis[f"decision_working_days_mean_{level}"] = _mean(working_days[mine & decided])
+        kpis[f"decision_working_days_p90_{level}"] = _p90(working_days[mine & decided])
+        kpis[f"decision_within_1wd_pct_{level}"] = _pct(within[mine])
+    return kpis
+
+
+def _process_kpis(door: FrontDoor, measured: pd.DataFrame) -> dict[str, float]:
+    """How contacts went through triage, clarification and partner checks, and quality flags."""
+    calendar = door.calendar
+    arrival = measured["arrival"].to_numpy()
+    triaged = _column(measured, "triage_end")
+    has_triage = ~np.isnan(triaged)
+    start = _column(measured, "partner_check_start")
+    end = _column(measured, "partner_check_end")
+    checked = ~np.isnan(start) & ~np.isnan(end)
+    partner_days = np.asarray(
+        calendar.working_days_between(start[checked], end[checked]), dtype=float
+    )
+    kpis = {
+        "triage_working_hours_mean": _mean(
+            np.asarray(calendar.working_hours_between(arrival[has_triage], triaged[has_triage]))
+        ),
+        "clarification_pct": _pct(~np.isnan(_column(measured, "clarification_start"))),
+        "partner_info_pct": _pct(checked),
+        "partner_info_wait_working_days_mean": _mean(partner_days),
+        "consent_recorded_pct": _pct(
+            ~np.isnan(_column(measured, "consent_recorded"))[
+                ~np.isnan(_column(measured, "consent_end"))
+            ]
+        ),
+        "outcome_appropriate_pct": _pct(
+            ~np.isnan(_column(measured, "outcome_appropriate"))[measured["outcome"].notna()]
+        ),
+        "idva_referrals": float(np.count_nonzero(~np.isnan(_column(measured, "idva_referral")))),
+        "exploitation_panel_referrals": float(
+            np.count_nonzero(~np.isnan(_column(measured, "exploitation_panel_referral")))
+        ),
+    }
+    hub = door.cfg.front_door.partner_check.hub
+    if hub.enabled:
+        hours = np.asarray(calendar.working_hours_between(start[checked], end[checked]))
+        target = measured["urgency"].map(hub.rag_target_working_hours).to_numpy(dtype=float)
+        kpis["partner_info_within_rag_pct"] = _pct(hours <= target[checked] + WITHIN_TOLERANCE)
+    return kpis
 
 
 def _stage_kpis(measured: pd.DataFrame) -> dict[str, float]:
-    """Waits and times at each stage, for the verification presets and for diagnosis."""
+    """Waits and times at the verification stages (and for diagnosis)."""
     kpis: dict[str, float] = {}
     for stage in STAGES:
-        start_col, end_col, queued_col = f"{stage}_start", f"{stage}_end", f"{stage}_queued"
-        if end_col not in measured:
+        start, end, queued = (_column(measured, f"{stage}_{s}") for s in ("start", "end", "queued"))
+        done = ~np.isnan(end)
+        if not done.any():
             continue
-        done = measured[measured[end_col].notna()]
-        entered = done[queued_col] if queued_col in done else done[start_col]
-        kpis[f"{stage}_sojourn_minutes_mean"] = _mean((done[end_col] - entered).to_numpy())
-        if queued_col in done:
-            wait = (done[start_col] - done[queued_col]).to_numpy()
+        entered = np.where(np.isnan(queued), start, queued)
+        kpis[f"{stage}_sojourn_minutes_mean"] = _mean(end[done] - entered[done])
+        staffed = done & ~np.isnan(queued)
+        if staffed.any():
+            wait = start[staffed] - queued[staffed]
             kpis[f"{stage}_wait_minutes_mean"] = _mean(wait)
             kpis[f"{stage}_waited_pct"] = _pct(wait > WITHIN_TOLERANCE)
     return kpis
@@ -118,8 +213,8 @@ def _stage_kpis(measured: pd.DataFrame) -> dict[str, float]:
 def _system_kpis(door: FrontDoor, table: pd.DataFrame) -> dict[str, float]:
     """Arrival rate and time-average contacts in the front door (for Little's law)."""
     window = door.window
-    arrival = table["contact"].to_numpy()
-    leave = table["outcome"].to_numpy() if "outcome" in table else np.full(arrival.size, np.nan)
+    arrival = _column(table, "contact")
+    leave = _column(table, "outcome")
     leave = np.where(np.isnan(leave), window.stop, leave)
     overlap = np.clip(leave, window.start, window.end) - np.clip(arrival, window.start, window.end)
     span = window.end - window.start
@@ -128,3 +223,59 @@ def _system_kpis(door: FrontDoor, table: pd.DataFrame) -> dict[str, float]:
         "arrivals_per_hour": float(np.count_nonzero(in_window) / (span / 60.0)),
         "contacts_in_system_mean": float(overlap.sum() / span),
     }
+
+
+def task_times(events: pd.DataFrame) -> pd.DataFrame:
+    """Every staffed task: contact, task, pool, start and end (repeats paired in order)."""
+    staffed = events[events["pool"].astype(str) != ""]
+    names = staffed["event"].astype(str)
+    kinds = {"start": names.str.endswith("_start"), "end": names.str.endswith("_end")}
+    parts = []
+    for kind, mask in kinds.items():
+        part = staffed.loc[mask, ["contact_id", "time", "pool"]].copy()
+        part["task"] = names[mask].str.removesuffix(f"_{kind}").to_numpy()
+        part["pool"] = part["pool"].astype(str)
+        part["n"] = part.groupby(["contact_id", "task"]).cumcount()
+        parts.append(part.rename(columns={"time": kind}))
+    starts, ends = parts
+    return starts.merge(ends[["contact_id", "task", "n", "end"]], on=["contact_id", "task", "n"])
+
+
+def _staff_hour_kpis(
+    door: FrontDoor, events: pd.DataFrame, measured: pd.DataFrame
+) -> dict[str, float]:
+    """Staff hours a year by pool and task, and on contacts that did not meet the threshold."""
+    window = door.window
+    tasks = task_times(events)
+    tasks = tasks[(tasks["start"] >= window.start) & (tasks["start"] < window.end)]
+    per_year = DAYS_PER_YEAR / door.cfg.run.horizon_days / 60.0
+    hours = (tasks["end"] - tasks["start"]) * per_year
+    kpis: dict[str, float] = {}
+    by_task = hours.groupby([tasks["pool"], tasks["task"]]).sum()
+    for (pool, task), total in zip(by_task.index.tolist(), by_task.to_numpy(), strict=True):
+        kpis[f"hours_{pool}_{task}"] = float(total)
+    for pool in door.pools:
+        kpis[f"hours_{pool}"] = float(hours[tasks["pool"] == pool].sum())
+    below = door.contact_frame().set_index("contact_id")["threshold_met"]
+    inappropriate = ~below.reindex(tasks["contact_id"]).to_numpy(dtype=bool)
+    kpis["inappropriate_contact_hours"] = float(hours[inappropriate].sum())
+    return kpis
+
+
+def queue_profile(door: FrontDoor) -> pd.DataFrame:
+    """Mean contacts waiting for each pool by hour of the week (Monday 00:00 = hour 0)."""
+    window = door.window
+    first = np.ceil(window.start / 60.0) * 60.0
+    edges = np.arange(first, window.end + 1e-9, 60.0)
+    offset = door.calendar.start_date.weekday() * 24
+    hour_of_week = ((edges[:-1] // 60).astype(int) + offset) % HOURS_PER_WEEK
+    rows = []
+    for name, pool in door.pools.items():
+        mean_waiting = pool.waiting.integral_by_bins(edges) / 60.0
+        by_hour = pd.Series(mean_waiting).groupby(hour_of_week).mean()
+        rows.append(
+            pd.DataFrame(
+                {"pool": name, "hour_of_week": by_hour.index, "waiting_mean": by_hour.to_numpy()}
+            )
+        )
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()

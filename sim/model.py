@@ -1,31 +1,35 @@
 """One replication of the front door: the SimPy world built from a validated config.
 
 :class:`FrontDoor` owns everything a replication needs — the environment, the working calendar,
-the named random streams, the staff pools on their rotas, the pathway's stages and the event
-log — and nothing else: no files, no Hydra, no plotting. :func:`simulate` runs it and hands the
-event log and the pools' records to :mod:`sim.metrics`.
+the named random streams, the staff pools on their rotas, the contacts and the event log — and
+nothing else: no files, no Hydra, no plotting. The pathway itself lives in
+:mod:`sim.pathway.front_door`; :mod:`sim.metrics` turns the log into KPIs.
 
-Random numbers are drawn **per contact**, not per visit: contact *k* gets the *k*-th routing
-draw and the *k*-th duration of each stage, whatever order the queues serve contacts in. Two
-scenarios run with the same seed therefore give the same contact the same work, which is what
-makes their paired difference sharp (common random numbers).
+**Common random numbers.** Every random quantity of a contact is keyed by the contact's
+*source* and its *position among that source's contacts*, never by the order in which queues
+happen to serve it: the k-th police contact gets the k-th draw of each police stream for its
+urgency, its screening time, its partner agencies' replies, and so on. Two scenarios run with
+the same seed therefore give the same child the same circumstances and the same work, and a
+scenario that averts some contacts (threshold training) leaves every other contact unchanged.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
+from collections.abc import Generator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import pandas as pd
 import simpy
 
-from sim.arrivals import hourly_rates, poisson_arrivals
+from sim.arrivals import poisson_arrivals
 from sim.calendar import WorkingCalendar
-from sim.config import Config, StageConfig
+from sim.config import CONCERNS, URGENCIES, Config, DistributionConfig, WaitConfig, is_unset
+from sim.demand import inappropriate_removal_probability, source_hourly_rates
 from sim.distributions import make_sampler
 from sim.eventlog import EventLog
-from sim.pathway.front_door import STAGES, contact_journey
 from sim.staff import StaffPool
 from sim.streams import Streams
 
@@ -49,30 +53,21 @@ class Window:
 
 @dataclass(slots=True)
 class Contact:
-    """A contact to the front door: who sent it, when, and how urgently it is worked."""
+    """A contact to the front door: who sent it, when, and what it is about.
+
+    ``seq`` is its position among its source's contacts: the key of all its random draws.
+    """
 
     id: int
     source: str
+    seq: int
     arrival: float
-    priority: int = 0
-
-
-@dataclass
-class Step:
-    """A stage of the pathway with its staff pool (or none), routing and durations per contact."""
-
-    pool: StaffPool | None
-    probability: float
-    route_draws: np.ndarray
-    durations: np.ndarray
-
-    def routes(self, contact: Contact) -> bool:
-        """Does this contact pass through the stage?"""
-        return bool(self.route_draws[contact.id] < self.probability)
-
-    def duration_for(self, contact: Contact) -> float:
-        """This contact's work (or wait) at the stage, in minutes."""
-        return float(self.durations[contact.id])
+    urgency: str
+    concern: str
+    unclear: bool
+    threshold_met: bool
+    known_family: bool
+    priority: int
 
 
 @dataclass
@@ -86,17 +81,20 @@ class FrontDoor:
     env: simpy.Environment = field(default_factory=simpy.Environment)
     log: EventLog = field(default_factory=EventLog)
     pools: dict[str, StaffPool] = field(default_factory=dict)
-    stages: dict[str, Step | None] = field(default_factory=dict)
     contacts: list[Contact] = field(default_factory=list)
+    averted_arrivals: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.streams = Streams(self.cfg.run.seed, self.replication)
+        self._source_counts: dict[str, int] = {}
+        self._draws: dict[tuple[str, str], np.ndarray] = {}
         for name, pool in self.cfg.staffing.pools.items():
-            self.pools[name] = StaffPool(self.env, name, pool.staff, self._off_duty(pool.rota))
+            self.pools[name] = StaffPool(
+                self.env, name, pool.staff, self._off_duty(pool.rota), pool.time_factor
+            )
         self.contacts = self._arrivals()
-        for name in STAGES:
-            self.stages[name] = self._step(name, getattr(self.cfg.front_door, name))
 
+    # -- building -----------------------------------------------------------------------------
     def _off_duty(self, rota: str) -> np.ndarray | None:
         if rota == "office":
             return self.calendar.closed_intervals()
@@ -105,44 +103,124 @@ class FrontDoor:
         return None
 
     def _arrivals(self) -> list[Contact]:
-        """Every contact of the run, from each source's own stream, in order of arrival."""
+        """Every contact of the run, from each source's own streams, in order of arrival."""
         demand = self.cfg.demand
+        start = self.calendar.start_date
         hours = math.ceil(self.window.end / 60.0)
-        start_weekday = dt.date.fromisoformat(self.cfg.run.start_date).weekday()
-        times, sources = [], []
-        for source, spec in demand.sources.items():
-            rates = hourly_rates(
-                demand.profiles[spec.profile],
-                demand.annual_contacts * spec.share,
-                hours,
-                start_weekday,
-                demand.growth_pct_per_year,
+        bank_holidays = self.calendar.bank_holiday_dates
+        made: list[tuple[float, str, int, dict[str, Any]]] = []
+        for source in demand.sources:
+            rates = source_hourly_rates(demand, source, start, hours, bank_holidays)
+            times = poisson_arrivals(
+                rates,
+                self.streams(f"arrivals:{source}"),
+                self.streams(f"arrival_minutes:{source}"),
             )
-            arrivals = poisson_arrivals(rates, self.streams(f"arrivals.{source}"))
-            times.append(arrivals)
-            sources.extend([source] * arrivals.size)
-        all_times = np.concatenate(times) if times else np.empty(0)
-        order = np.argsort(all_times, kind="stable")
+            self._source_counts[source] = times.size
+            attributes = self._attributes(source, times)
+            averted = attributes.pop("averted")
+            self.averted_arrivals.extend(times[averted].tolist())
+            for seq in np.flatnonzero(~averted):
+                made.append(
+                    (
+                        float(times[seq]),
+                        source,
+                        int(seq),
+                        {k: v[seq] for k, v in attributes.items()},
+                    )
+                )
+        made.sort(key=lambda item: item[0])
+        priority = self.cfg.front_door.priority
         return [
-            Contact(id=k, source=sources[i], arrival=float(all_times[i]))
-            for k, i in enumerate(order)
+            Contact(
+                id=k,
+                source=source,
+                seq=seq,
+                arrival=time,
+                urgency=str(attrs["urgency"]),
+                concern=str(attrs["concern"]),
+                unclear=bool(attrs["unclear"]),
+                threshold_met=bool(attrs["threshold_met"]),
+                known_family=bool(attrs["known_family"]),
+                priority=priority[str(attrs["urgency"])],
+            )
+            for k, (time, source, seq, attrs) in enumerate(made)
         ]
 
-    def _step(self, name: str, spec: StageConfig) -> Step | None:
-        if not spec.enabled:
-            return None
-        n = len(self.contacts)
-        key = f"front_door.{name}.duration"
-        sampler = make_sampler(spec.duration, self.streams(f"{name}.duration"), key)
-        return Step(
-            pool=self.pools[spec.pool] if spec.pool is not None else None,
-            probability=spec.probability,
-            route_draws=self.streams(f"{name}.route").random(n),
-            durations=sampler.sample(n),
-        )
+    def _attributes(self, source: str, times: np.ndarray) -> dict[str, np.ndarray]:
+        """What each of a source's contacts is about, one named stream per attribute."""
+        spec = self.cfg.demand.sources[source]
+        n = times.size
+        learning = self.cfg.front_door.feedback.learning
+        taught = np.zeros(n)
+        if learning.enabled and self.cfg.front_door.feedback.enabled:
+            reach = self.cfg.front_door.feedback.probability
+            ramp = 1.0 - np.exp(-times / (max(learning.lag_days, 1e-9) * MINUTES_PER_DAY))
+            taught = reach * ramp
+        unclear_p = spec.unclear * (1.0 - taught * learning.unclear_reduction_pct / 100.0)
+        averted_p = taught * learning.inappropriate_reduction_pct / 100.0
+        training = self.cfg.demand.threshold_training.get(source)
+        if training is not None:
+            trained = inappropriate_removal_probability(training, times)
+            averted_p = 1.0 - (1.0 - averted_p) * (1.0 - trained)
+        threshold_met = self._uniform("threshold_met", source, n) < spec.threshold_met
+        return {
+            "urgency": _categorical(self._uniform("urgency", source, n), spec.urgency, URGENCIES),
+            "concern": _categorical(self._uniform("concern", source, n), spec.concern, CONCERNS),
+            "unclear": self._uniform("unclear", source, n) < unclear_p,
+            "threshold_met": threshold_met,
+            "known_family": self._uniform("known_family", source, n) < spec.known_family,
+            "averted": ~threshold_met & (self._uniform("averted", source, n) < averted_p),
+        }
 
-    def _release_contacts(self) -> simpy.events.ProcessGenerator:
+    def _uniform(self, name: str, source: str, n: int) -> np.ndarray:
+        return self.streams(f"{name}:{source}").random(n)
+
+    # -- draws for the pathway ----------------------------------------------------------------
+    def chance(self, name: str, contact: Contact, k: int = 0, width: int = 1) -> float:
+        """The contact's own uniform draw ``k`` (of ``width``) from stream ``name``."""
+        key = (name, contact.source)
+        draws = self._draws.get(key)
+        if draws is None:
+            n = self._source_counts[contact.source]
+            draws = self.streams(f"{name}:{contact.source}").random((n, width))
+            self._draws[key] = draws
+        return float(draws[contact.seq, k])
+
+    def minutes(
+        self, name: str, dist: DistributionConfig, contact: Contact, k: int = 0, width: int = 1
+    ) -> float:
+        """The contact's own duration ``k`` (of ``width``) of task ``name``.
+
+        A distribution left unset (``deterministic`` with no ``value``) is zero minutes.
+        """
+        if is_unset(dist):
+            return 0.0
+        key = (name, contact.source)
+        draws = self._draws.get(key)
+        if draws is None:
+            n = self._source_counts[contact.source]
+            sampler = make_sampler(dist, self.streams(f"{name}:{contact.source}"), name)
+            draws = sampler.sample(n * width).reshape(n, width)
+            self._draws[key] = draws
+        return float(draws[contact.seq, k])
+
+    # -- time ---------------------------------------------------------------------------------
+    def is_open(self) -> bool:
+        """Is the front door open now?"""
+        return bool(self.calendar.is_open(self.env.now))
+
+    def wait_until(self, wait: WaitConfig, minutes: float) -> float:
+        """The instant a wait of ``minutes`` on ``wait.clock`` ends, starting now."""
+        if wait.clock == "working":
+            return float(self.calendar.add_working_minutes(self.env.now, minutes))
+        return self.env.now + minutes
+
+    # -- running ------------------------------------------------------------------------------
+    def _release_contacts(self) -> Generator[simpy.Event, Any, None]:
         """Start each contact's journey at its arrival time."""
+        from sim.pathway.front_door import contact_journey
+
         env = self.env
         for contact in self.contacts:
             if contact.arrival > env.now:
@@ -153,6 +231,34 @@ class FrontDoor:
         """Simulate until the end of the drain period."""
         self.env.process(self._release_contacts())
         self.env.run(until=self.window.stop)
+
+    def contact_frame(self) -> pd.DataFrame:
+        """The contacts and their attributes (synthetic: nothing here identifies a child)."""
+        return pd.DataFrame(
+            {
+                "contact_id": [c.id for c in self.contacts],
+                "source": [c.source for c in self.contacts],
+                "urgency": [c.urgency for c in self.contacts],
+                "concern": [c.concern for c in self.contacts],
+                "unclear": [c.unclear for c in self.contacts],
+                "threshold_met": [c.threshold_met for c in self.contacts],
+                "known_family": [c.known_family for c in self.contacts],
+                "arrival": [c.arrival for c in self.contacts],
+            }
+        )
+
+
+def _categorical(u: np.ndarray, mix: dict[str, float], names: tuple[str, ...]) -> np.ndarray:
+    """Map uniforms to category names by the cumulative mix (names in a fixed order).
+
+    An empty mix puts everything in the last category (green; "other").
+    """
+    if not mix:
+        return np.full(u.shape, names[-1], dtype=object)
+    probabilities = np.array([mix.get(name, 0.0) for name in names], dtype=float)
+    edges = np.cumsum(probabilities / probabilities.sum())
+    index = np.minimum(np.searchsorted(edges, u, side="right"), len(names) - 1)
+    return np.asarray(names, dtype=object)[index]
 
 
 def build(cfg: Config, replication: int) -> FrontDoor:

@@ -20,17 +20,18 @@ import pandas as pd
 from scipy.special import stdtrit
 
 from sim.config import Config
-from sim.metrics import contact_table, kpis_from, measured_contacts
+from sim.metrics import contact_table, kpis_from, measured_contacts, queue_profile
 from sim.model import build
 
 
 @dataclass(frozen=True)
 class ReplicationResult:
-    """The KPIs, the measured contacts' decision times and (if kept) the event log."""
+    """The KPIs, the measured contacts' decisions, queues by hour of week, and the event log."""
 
     replication: int
     kpis: dict[str, float]
     decisions: pd.DataFrame
+    queues: pd.DataFrame
     events: pd.DataFrame | None
 
 
@@ -43,6 +44,7 @@ class Results:
     replications: pd.DataFrame
     summary: dict[str, dict[str, float]]
     decisions: pd.DataFrame
+    queues: pd.DataFrame
     events: pd.DataFrame | None
 
 
@@ -53,15 +55,12 @@ def run_replication(cfg: Config, replication: int, keep_events: bool = True) -> 
     events = door.log.to_frame(replication)
     table = contact_table(events)
     measured = measured_contacts(door, table)
-    kpis = kpis_from(door, table, measured)
-    decisions = pd.DataFrame(
-        {
-            "replication": replication,
-            "contact_id": measured.index.to_numpy(),
-            "decision_working_days": measured["decision_working_days"].to_numpy(),
-        }
-    )
-    return ReplicationResult(replication, kpis, decisions, events if keep_events else None)
+    kpis = kpis_from(door, events, table, measured)
+    decisions = measured[["source", "urgency", "outcome", "decision_working_days"]].reset_index()
+    decisions.insert(0, "replication", replication)
+    queues = queue_profile(door)
+    queues.insert(0, "replication", replication)
+    return ReplicationResult(replication, kpis, decisions, queues, events if keep_events else None)
 
 
 def confidence_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -130,8 +129,22 @@ def simulate_replications(
         replications=table,
         summary=summarise(table),
         decisions=pd.concat([r.decisions for r in results], ignore_index=True),
-        events=pd.concat(events, ignore_index=True) if events else None,
+        queues=pd.concat([r.queues for r in results], ignore_index=True),
+        events=concat_event_logs(events) if events else None,
     )
+
+
+def concat_event_logs(logs: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack replications' logs, keeping ``event`` and ``pool`` categorical.
+
+    Each replication lists categories in the order it first met them; plain concatenation would
+    then fall back to strings, so the categories are unified first.
+    """
+    frame = pd.concat(logs, ignore_index=True)
+    for column in ("event", "pool"):
+        categories = sorted({c for log in logs for c in log[column].cat.categories})
+        frame[column] = pd.Categorical(frame[column].astype(str), categories=categories)
+    return frame
 
 
 def _progress_wanted() -> bool:

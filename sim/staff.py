@@ -39,13 +39,19 @@ class StaffPool:
     """
 
     def __init__(
-        self, env: simpy.Environment, name: str, staff: int, off_duty: np.ndarray | None = None
+        self,
+        env: simpy.Environment,
+        name: str,
+        staff: int,
+        off_duty: np.ndarray | None = None,
+        time_factor: float = 1.0,
     ) -> None:
         if staff < 1:
             raise ValueError(f"pool {name!r} needs at least one member of staff, got {staff}")
         self.env = env
         self.name = name
         self.staff = staff
+        self.time_factor = time_factor
         self.resource = simpy.PriorityResource(env, capacity=staff)
         self.busy = StepLevel(env.now, 0.0)
         self.on_duty = StepLevel(env.now, float(staff))
@@ -69,6 +75,15 @@ class StaffPool:
         """Hand the member of staff back to the pool."""
         self.resource.release(request)
         self.busy.change(self.env.now, -1.0)
+
+    @property
+    def queue_length(self) -> int:
+        """Work waiting for this pool now (rota holds not counted)."""
+        return int(self.waiting.level)
+
+    def has_someone_free(self) -> bool:
+        """Is a member of staff on duty and idle, with nobody waiting?"""
+        return self.queue_length == 0 and len(self.resource.users) < self.staff
 
     def utilisation(self, start: float, end: float) -> float:
         """Busy time over on-duty time within ``[start, end]``."""

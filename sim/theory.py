@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import math
 
-from sim.config import Config, StageConfig
-from sim.pathway.front_door import STAGES
+import numpy as np
+
+from sim.config import Config, DistributionConfig, StageConfig, is_unset
+from sim.distributions import make_sampler
+from sim.errors import ConfigError
 
 MINUTES_PER_YEAR = 8760.0 * 60.0
 
@@ -41,55 +44,113 @@ def mmc_wait_mean(arrival_rate: float, mean_service: float, servers: int) -> flo
     return erlang_c(servers, load) * mean_service / (servers - load)
 
 
-def _mean_duration(stage: StageConfig) -> float:
-    d = stage.duration
-    if d.dist == "deterministic":
-        return float(d.value or 0.0)
-    if d.dist in ("exponential", "gamma") or (d.dist == "lognormal" and d.mean is not None):
-        return float(d.mean or 0.0)
-    if d.dist == "uniform":
-        return (float(d.low or 0.0) + float(d.high or 0.0)) / 2.0
-    if d.dist == "triangular":
-        return (float(d.low or 0) + float(d.mode or 0) + float(d.high or 0)) / 3.0
-    raise ValueError(f"no closed-form mean used here for {d.dist!r}")
+def mean_minutes(dist: DistributionConfig) -> float:
+    """The theoretical mean of a configured duration (0 if unset)."""
+    if is_unset(dist):
+        return 0.0
+    return make_sampler(dist, np.random.default_rng(0)).mean
+
+
+def _external_mean(cfg: Config) -> float:
+    """Mean time at the partner check when it is a single external wait (infinite server)."""
+    spec = cfg.front_door.partner_check
+    if len(spec.agencies) != 1 or spec.hub.enabled or spec.timeout_working_minutes is not None:
+        raise ValueError("theory covers a partner check with one agency, no hub and no timeout")
+    (agency,) = spec.agencies.values()
+    return mean_minutes(agency.response.duration)
+
+
+def _staffed(cfg: Config) -> dict[str, StageConfig]:
+    """The staffed stages of a verification preset (screening's simple route)."""
+    fd = cfg.front_door
+    return {
+        name: stage
+        for name, stage in (
+            ("triage", fd.triage),
+            ("screening", fd.screening),
+            ("decision", fd.decision),
+        )
+        if stage.enabled
+    }
+
+
+def check_assumptions(cfg: Config) -> None:
+    """Raise :class:`ConfigError` if the config breaks an assumption of its theory.
+
+    Erlang C and the Jackson product form need Poisson arrivals (one flat source, no growth),
+    exponential service at staffed stations and staff on duty round the clock; the partner
+    check must be a single external wait. Without this check a changed key would silently be
+    compared with a formula that does not apply to it.
+    """
+    kind = cfg.verification.kind
+    if kind == "none":
+        return
+    demand = cfg.demand
+    for name, source in demand.sources.items():
+        flat = len(set(demand.profiles[source.profile])) == 1
+        _assume(flat, f"demand.sources.{name}.profile", source.profile, "a flat profile")
+    _assume(
+        demand.growth_pct_per_year == 0,
+        "demand.growth_pct_per_year",
+        demand.growth_pct_per_year,
+        "no growth",
+    )
+    for name, stage in _staffed(cfg).items():
+        if stage.pool is None:
+            continue
+        rota = cfg.staffing.pools[stage.pool].rota
+        _assume(rota == "always", f"staffing.pools.{stage.pool}.rota", rota, "staff on duty 24/7")
+        if kind in ("mmc", "tandem"):
+            dist = stage.duration.dist
+            _assume(
+                dist == "exponential",
+                f"front_door.{name}.duration.dist",
+                dist,
+                "exponential service",
+            )
+    partner = cfg.front_door.partner_check
+    if partner.enabled and partner.probability > 0:
+        single = len(partner.agencies) == 1 and not partner.hub.enabled
+        _assume(
+            single and partner.timeout_working_minutes is None and partner.pool is None,
+            "front_door.partner_check",
+            "staffed or several agencies",
+            "one external agency, no staff effort, no timeout",
+        )
+
+
+def _assume(ok: bool, key: str, value: object, what: str) -> None:
+    if not ok:
+        raise ConfigError(key, value, f"verification.kind needs {what} for its theory")
 
 
 def expected_kpis(cfg: Config) -> dict[str, float]:
     """Theoretical KPI values for the verification preset named by ``cfg.verification.kind``."""
     kind = cfg.verification.kind
-    arrival_rate = cfg.demand.annual_contacts / MINUTES_PER_YEAR  # per minute
-    expected: dict[str, float] = {}
     if kind == "none":
-        return expected
-    if kind in ("mmc", "tandem"):
-        total = 0.0
-        for name in STAGES:
-            stage = getattr(cfg.front_door, name)
-            if not stage.enabled:
-                continue
-            mean = _mean_duration(stage)
-            if stage.pool is None:
-                expected[f"{name}_sojourn_minutes_mean"] = mean
-                total += stage.probability * mean
-                continue
+        return {}
+    arrival_rate = cfg.demand.annual_contacts / MINUTES_PER_YEAR  # per minute
+    expected: dict[str, float] = {"arrivals_per_hour": arrival_rate * 60.0}
+    partner = cfg.front_door.partner_check
+    p_partner = partner.probability if partner.enabled else 0.0
+    total = 0.0
+    if p_partner > 0:
+        external = _external_mean(cfg)
+        expected["partner_check_sojourn_minutes_mean"] = external
+        total += p_partner * external
+    for name, stage in _staffed(cfg).items():
+        mean = mean_minutes(stage.duration)
+        rate = arrival_rate * stage.probability
+        if kind in ("deterministic", "unlimited"):
+            wait = 0.0
+        else:
+            assert stage.pool is not None
             servers = cfg.staffing.pools[stage.pool].staff
-            rate = arrival_rate * stage.probability
             wait = mmc_wait_mean(rate, mean, servers)
-            expected[f"{name}_wait_minutes_mean"] = wait
             expected[f"{name}_waited_pct"] = 100.0 * erlang_c(servers, rate * mean)
-            expected[f"{name}_sojourn_minutes_mean"] = wait + mean
-            expected[f"utilisation_{stage.pool}"] = rate * mean / servers
-            total += stage.probability * (wait + mean)
-        expected["time_in_system_minutes_mean"] = total
-    if kind in ("deterministic", "unlimited"):
-        total = 0.0
-        for name in STAGES:
-            stage = getattr(cfg.front_door, name)
-            if not stage.enabled:
-                continue
-            total += stage.probability * _mean_duration(stage)
-            if stage.pool is not None:
-                expected[f"{name}_wait_minutes_mean"] = 0.0
-        expected["time_in_system_minutes_mean"] = total
-    expected["arrivals_per_hour"] = arrival_rate * 60.0
+            expected[f"utilisation_{stage.pool}"] = min(1.0, rate * mean / servers)
+        expected[f"{name}_wait_minutes_mean"] = wait
+        expected[f"{name}_sojourn_minutes_mean"] = wait + mean
+        total += stage.probability * (wait + mean)
+    expected["time_in_system_minutes_mean"] = total
     return expected

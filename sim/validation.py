@@ -15,13 +15,24 @@ from collections.abc import Iterable
 
 from sim.arrivals import HOURS_PER_WEEK
 from sim.calendar import validate_calendar_config
-from sim.config import Config
+from sim.config import (
+    CONCERNS,
+    URGENCIES,
+    Config,
+    DistributionConfig,
+    StageConfig,
+    WaitConfig,
+    is_unset,
+)
+from sim.demand import validate_demand_extras
 from sim.distributions import validate_distribution
 from sim.errors import ConfigError
-from sim.pathway.front_door import STAGES
+from sim.pathway.front_door import BELOW_THRESHOLD
+from sim.theory import check_assumptions
 
 ROTAS = ("office", "out_of_hours", "always")
 VERIFICATION_KINDS = ("none", "mmc", "tandem", "deterministic", "unlimited")
+CLOCKS = ("working", "calendar")
 SHARE_TOLERANCE = 1e-6
 
 
@@ -38,6 +49,7 @@ def validate(cfg: Config) -> None:
             cfg.verification.kind,
             f"must be one of {_names(VERIFICATION_KINDS)}",
         )
+    check_assumptions(cfg)
 
 
 def require(ok: bool, key: str, value: object, allowed: str) -> None:
@@ -47,7 +59,7 @@ def require(ok: bool, key: str, value: object, allowed: str) -> None:
 
 
 def _finite(value: float) -> bool:
-    return isinstance(value, int | float) and math.isfinite(value)
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _names(names: Iterable[str]) -> str:
@@ -74,6 +86,67 @@ def _validate_run(cfg: Config) -> None:
         run.horizon_days,
         "must be a number > 0 (days)",
     )
+
+
+def _probability(value: float, key: str) -> None:
+    require(_finite(value) and 0 <= value <= 1, key, value, "must be a probability in [0, 1]")
+
+
+def _positive(value: float, key: str, unit: str = "") -> None:
+    require(_finite(value) and value > 0, key, value, f"must be a number > 0{unit}")
+
+
+def _subset(values: Iterable[str], allowed: Iterable[str], key: str) -> None:
+    allowed = tuple(allowed)
+    for i, value in enumerate(values):
+        require(value in allowed, f"{key}[{i}]", value, f"must be one of {_names(allowed)}")
+
+
+def _mix(mix: dict[str, float], allowed: Iterable[str], key: str) -> None:
+    """A probability mix: known names, non-negative, summing to 1 (or empty: the default)."""
+    if not mix:
+        return
+    allowed = tuple(allowed)
+    for name, value in mix.items():
+        require(name in allowed, f"{key}.{name}", value, f"must be one of {_names(allowed)}")
+        require(_finite(value) and value >= 0, f"{key}.{name}", value, "must be a share ≥ 0")
+    total = sum(mix.values())
+    require(abs(total - 1.0) <= SHARE_TOLERANCE, key, round(total, 9), "the shares must sum to 1")
+
+
+def _pool(name: str | None, cfg: Config, key: str, required: bool = False) -> None:
+    pools = cfg.staffing.pools
+    if name is None:
+        require(not required, key, None, f"must name one of staffing.pools: {_names(pools)}")
+        return
+    require(name in pools, key, name, f"must name one of staffing.pools: {_names(pools)}")
+
+
+def _duration(dist: DistributionConfig, key: str, required: bool = False) -> None:
+    """Validate a duration; an unset one (no family parameters) means zero unless required."""
+    if is_unset(dist):
+        require(
+            not required,
+            key,
+            "unset",
+            "a duration is needed here (e.g. {dist: exponential, mean: 30})",
+        )
+        return
+    validate_distribution(dist, key)
+
+
+def _wait(wait: WaitConfig, key: str, required: bool = False) -> None:
+    require(wait.clock in CLOCKS, f"{key}.clock", wait.clock, f"must be one of {_names(CLOCKS)}")
+    _duration(wait.duration, f"{key}.duration", required)
+
+
+def _stage(spec: StageConfig, cfg: Config, key: str) -> None:
+    """A task: who does it, how often, how long."""
+    if not spec.enabled:
+        return
+    _pool(spec.pool, cfg, f"{key}.pool")
+    _probability(spec.probability, f"{key}.probability")
+    _duration(spec.duration, f"{key}.duration", required=True)
 
 
 def _validate_demand(cfg: Config) -> None:
@@ -104,18 +177,17 @@ def _validate_demand(cfg: Config) -> None:
     require(len(demand.sources) > 0, "demand.sources", {}, "must name at least one source")
     for name, source in demand.sources.items():
         key = f"demand.sources.{name}"
-        require(
-            _finite(source.share) and 0 <= source.share <= 1,
-            f"{key}.share",
-            source.share,
-            "must be a share in [0, 1]",
-        )
+        _probability(source.share, f"{key}.share")
         require(
             source.profile in demand.profiles,
             f"{key}.profile",
             source.profile,
             f"must name one of demand.profiles: {_names(demand.profiles)}",
         )
+        for attribute in ("threshold_met", "unclear", "known_family"):
+            _probability(getattr(source, attribute), f"{key}.{attribute}")
+        _mix(source.urgency, URGENCIES, f"{key}.urgency")
+        _mix(source.concern, CONCERNS, f"{key}.concern")
     total = sum(source.share for source in demand.sources.values())
     require(
         abs(total - 1.0) <= SHARE_TOLERANCE,
@@ -123,6 +195,7 @@ def _validate_demand(cfg: Config) -> None:
         round(total, 9),
         "the shares of all sources must sum to 1",
     )
+    validate_demand_extras(demand)
 
 
 def _validate_staffing(cfg: Config) -> None:
@@ -130,25 +203,129 @@ def _validate_staffing(cfg: Config) -> None:
         key = f"staffing.pools.{name}"
         require(pool.staff >= 1, f"{key}.staff", pool.staff, "must be an integer ≥ 1 (people)")
         require(pool.rota in ROTAS, f"{key}.rota", pool.rota, f"must be one of {_names(ROTAS)}")
+        _positive(pool.time_factor, f"{key}.time_factor")
 
 
 def _validate_front_door(cfg: Config) -> None:
-    for name in STAGES:
-        stage = getattr(cfg.front_door, name)
-        key = f"front_door.{name}"
-        if not stage.enabled:
-            continue
+    fd = cfg.front_door
+    sources = tuple(cfg.demand.sources)
+    require(
+        set(fd.priority) == set(URGENCIES),
+        "front_door.priority",
+        dict(fd.priority),
+        f"must give a priority for each of {_names(URGENCIES)}",
+    )
+    ooh = fd.out_of_hours
+    if ooh.enabled:
+        _subset(ooh.emergency_urgencies, URGENCIES, "front_door.out_of_hours.emergency_urgencies")
+        _stage(ooh.emergency, cfg, "front_door.out_of_hours.emergency")
+        _stage(ooh.handover, cfg, "front_door.out_of_hours.handover")
+    _subset(fd.step_up.sources, sources, "front_door.step_up.sources")
+    _stage(fd.step_up.documentation, cfg, "front_door.step_up.documentation")
+    _stage(fd.triage, cfg, "front_door.triage")
+    _probability(
+        fd.triage.close_inappropriate_probability,
+        "front_door.triage.close_inappropriate_probability",
+    )
+    _validate_clarification(cfg)
+    _stage(fd.history_check, cfg, "front_door.history_check")
+    _positive(fd.history_check.known_family_factor, "front_door.history_check.known_family_factor")
+    _validate_screening(cfg)
+    _stage(fd.consent, cfg, "front_door.consent")
+    _subset(fd.consent.not_needed_urgencies, URGENCIES, "front_door.consent.not_needed_urgencies")
+    _probability(fd.consent.recorded_probability, "front_door.consent.recorded_probability")
+    _validate_partner_check(cfg)
+    _validate_decision(cfg)
+    _stage(fd.feedback, cfg, "front_door.feedback")
+    learning = fd.feedback.learning
+    for name in ("inappropriate_reduction_pct", "unclear_reduction_pct"):
+        value = getattr(learning, name)
         require(
-            stage.pool is None or stage.pool in cfg.staffing.pools,
-            f"{key}.pool",
-            stage.pool,
-            f"must be null (an external wait) or one of staffing.pools: "
-            f"{_names(cfg.staffing.pools)}",
+            _finite(value) and 0 <= value <= 100,
+            f"front_door.feedback.learning.{name}",
+            value,
+            "must be a percentage in [0, 100]",
         )
-        require(
-            _finite(stage.probability) and 0 <= stage.probability <= 1,
-            f"{key}.probability",
-            stage.probability,
-            "must be a probability in [0, 1]",
-        )
-        validate_distribution(stage.duration, f"{key}.duration")
+    require(
+        _finite(learning.lag_days) and learning.lag_days >= 0,
+        "front_door.feedback.learning.lag_days",
+        learning.lag_days,
+        "must be a number ≥ 0 (days)",
+    )
+
+
+def _validate_clarification(cfg: Config) -> None:
+    spec = cfg.front_door.clarification
+    key = "front_door.clarification"
+    _stage(spec, cfg, key)
+    if spec.enabled:
+        _wait(spec.wait, f"{key}.wait")
+        _probability(spec.repeat_probability, f"{key}.repeat_probability")
+        require(spec.max_rounds >= 1, f"{key}.max_rounds", spec.max_rounds, "must be ≥ 1")
+
+
+def _validate_screening(cfg: Config) -> None:
+    spec = cfg.front_door.screening
+    key = "front_door.screening"
+    _stage(spec, cfg, key)
+    if not spec.enabled:
+        return
+    _pool(spec.complex_pool, cfg, f"{key}.complex_pool")
+    if spec.complex_pool is not None:
+        _duration(spec.complex_duration, f"{key}.complex_duration", required=True)
+    _subset(spec.complex_concerns, CONCERNS, f"{key}.complex_concerns")
+    _subset(spec.complex_sources, cfg.demand.sources, f"{key}.complex_sources")
+    _subset(spec.complex_urgencies, URGENCIES, f"{key}.complex_urgencies")
+    _pool(spec.fallback_pool, cfg, f"{key}.fallback_pool")
+    require(
+        spec.fallback_queue_at_least >= 0,
+        f"{key}.fallback_queue_at_least",
+        spec.fallback_queue_at_least,
+        "must be an integer ≥ 0 (contacts waiting)",
+    )
+
+
+def _validate_partner_check(cfg: Config) -> None:
+    spec = cfg.front_door.partner_check
+    key = "front_door.partner_check"
+    if not spec.enabled:
+        return
+    _probability(spec.probability, f"{key}.probability")
+    _pool(spec.pool, cfg, f"{key}.pool")
+    for name in ("request_effort", "collation_effort", "chase_effort"):
+        _duration(getattr(spec, name), f"{key}.{name}")
+    require(len(spec.agencies) > 0, f"{key}.agencies", {}, "must name at least one agency")
+    for agency, agency_spec in spec.agencies.items():
+        akey = f"{key}.agencies.{agency}"
+        _probability(agency_spec.request_probability, f"{akey}.request_probability")
+        _wait(agency_spec.response, f"{akey}.response", required=not spec.hub.enabled)
+    timeout = spec.timeout_working_minutes
+    require(
+        timeout is None or (_finite(timeout) and timeout >= 0),
+        f"{key}.timeout_working_minutes",
+        timeout,
+        "must be null (wait for every reply) or a number ≥ 0 (working minutes)",
+    )
+    hub = spec.hub
+    if hub.enabled:
+        _pool(hub.pool, cfg, f"{key}.hub.pool", required=True)
+        _duration(hub.effort, f"{key}.hub.effort", required=True)
+        for urgency, hours in hub.rag_target_working_hours.items():
+            hkey = f"{key}.hub.rag_target_working_hours.{urgency}"
+            require(urgency in URGENCIES, hkey, hours, f"must be one of {_names(URGENCIES)}")
+            _positive(hours, hkey, " (working hours)")
+
+
+def _validate_decision(cfg: Config) -> None:
+    spec = cfg.front_door.decision
+    key = "front_door.decision"
+    _stage(spec, cfg, key)
+    _pool(spec.partner_pool, cfg, f"{key}.partner_pool")
+    for urgency, share in spec.strategy_discussion_share.items():
+        skey = f"{key}.strategy_discussion_share.{urgency}"
+        require(urgency in URGENCIES, skey, share, f"must be one of {_names(URGENCIES)}")
+        _probability(share, skey)
+    _mix(spec.below_threshold_outcomes, BELOW_THRESHOLD, f"{key}.below_threshold_outcomes")
+    _wait(spec.handoff, f"{key}.handoff")
+    for name in ("idva_probability", "exploitation_panel_probability", "appropriate_probability"):
+        _probability(getattr(spec, name), f"{key}.{name}")

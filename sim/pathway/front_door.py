@@ -1,9 +1,10 @@
-"""The front door, from contact to decision: the process map as generators.
+"""The ChECS front door, from contact to decision: the process map as generators.
 
-Each function reads top to bottom like the process map: wait for staff, do the work, hand on.
-Parameters arrive through the :class:`~sim.model.FrontDoor` world object (built from the validated
-config); randomness only through its named streams; every step is written to the event log,
-from which :mod:`sim.metrics` computes the KPIs.
+Each function reads top to bottom like the process map in ``docs/model.md``: wait for staff, do
+the work, hand on. Parameters arrive through the :class:`~sim.model.FrontDoor` world (built from
+the validated config); randomness only through its per-contact draws; every step is written to
+the event log, from which :mod:`sim.metrics` computes the KPIs. The numbers in brackets are the
+rows of ``parameters.md`` §3 (the findings of the Ofsted letter) that each step represents.
 """
 
 from __future__ import annotations
@@ -13,44 +14,338 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from sim.config import DistributionConfig, StageConfig, WaitConfig
+
 if TYPE_CHECKING:
     from sim.model import Contact, FrontDoor
+    from sim.staff import StaffPool
 
 Process = Generator[simpy.Event, Any, None]
 
 STAGES = ("triage", "screening", "partner_check", "decision")
-"""The front-door stages in order: manager triage, screening, partner check, manager decision."""
+"""The stages the verification presets reduce to (and whose waits they check)."""
+
+BELOW_THRESHOLD = ("nfa_advice", "universal_services", "early_help")
+REFERRAL_OUTCOMES = ("strategy_discussion", "assessment")
+OUTCOMES = REFERRAL_OUTCOMES + BELOW_THRESHOLD
 
 
 def contact_journey(door: FrontDoor, contact: Contact) -> Process:
-    """One contact from arrival to the manager's decision."""
+    """One contact from arrival to the manager's decision and what follows it."""
+    fd = door.cfg.front_door
     door.log.record(contact.id, "contact", door.env.now)
-    yield from stage(door, contact, "triage")
-    yield from stage(door, contact, "screening")
-    yield from stage(door, contact, "partner_check")
-    yield from stage(door, contact, "decision")
-    door.log.record(contact.id, "outcome", door.env.now)
-
-
-def stage(door: FrontDoor, contact: Contact, name: str) -> Process:
-    """One stage: skipped if switched off or not routed here, else staff work or an external wait.
-
-    A stage without a pool is an external delay (for example waiting on a partner agency): it
-    holds no staff, so any number of contacts can be in it at once.
-    """
-    step = door.stages[name]
-    if step is None or not step.routes(contact):
+    if fd.out_of_hours.enabled and not door.is_open():
+        if contact.urgency in fd.out_of_hours.emergency_urgencies:
+            yield from emergency_duty_response(door, contact)
+            return
+        yield from wait_for_opening(door, contact)
+    if contact.source in fd.step_up.sources:
+        yield from task(door, contact, "step_up_documentation", fd.step_up.documentation)
+    yield from task(door, contact, "triage", fd.triage)
+    if closed_at_triage(door, contact):
+        decide_outcome(door, contact)
         return
+    if contact.unclear:
+        yield from clarify(door, contact)
+    yield from history_check(door, contact)
+    yield from screen(door, contact)
+    if needs_partner_information(door, contact):
+        yield from seek_consent(door, contact)
+        yield from request_partner_information(door, contact)
+    yield from manager_decision(door, contact)
+    decide_outcome(door, contact)
+
+
+# -- out of hours [17] ---------------------------------------------------------------------------
+def emergency_duty_response(door: FrontDoor, contact: Contact) -> Process:
+    """EDT handles an urgent contact at once and decides; the day team gets a handover."""
+    ooh = door.cfg.front_door.out_of_hours
+    yield from task(door, contact, "ooh_emergency", ooh.emergency)
+    decide_outcome(door, contact)
+    door.env.process(_handover_next_morning(door, contact))
+
+
+def _handover_next_morning(door: FrontDoor, contact: Contact) -> Process:
+    yield door.env.timeout(door.calendar.next_opening(door.env.now) - door.env.now)
+    yield from task(door, contact, "ooh_handover", door.cfg.front_door.out_of_hours.handover)
+
+
+def wait_for_opening(door: FrontDoor, contact: Contact) -> Process:
+    """A non-urgent contact out of hours waits for the morning and is handed over to triage."""
+    yield door.env.timeout(door.calendar.next_opening(door.env.now) - door.env.now)
+    yield from task(door, contact, "ooh_handover", door.cfg.front_door.out_of_hours.handover)
+
+
+# -- triage and clarification [1, 2, 4] ----------------------------------------------------------
+def closed_at_triage(door: FrontDoor, contact: Contact) -> bool:
+    """Is a contact below threshold closed by the triage manager without screening?"""
+    p = door.cfg.front_door.triage.close_inappropriate_probability
+    return not contact.threshold_met and door.chance("triage.close", contact) < p
+
+
+def clarify(door: FrontDoor, contact: Contact) -> Process:
+    """Ask the referrer what they are requesting: effort, then a wait on the referrer while the
+    worker is free for other work; sometimes still unclear, so round again."""
+    spec = door.cfg.front_door.clarification
+    if not spec.enabled:
+        return
+    rounds = max(1, spec.max_rounds)
+    for k in range(rounds):
+        yield from task(door, contact, "clarification", spec, k=k, width=rounds)
+        yield from wait(door, contact, "clarification_wait", spec.wait, k=k, width=rounds)
+        if door.chance("clarification.repeat", contact, k, rounds) >= spec.repeat_probability:
+            return
+
+
+# -- screening [5, 6, 8] -------------------------------------------------------------------------
+def history_check(door: FrontDoor, contact: Contact) -> Process:
+    """Collate family history; known families take longer."""
+    spec = door.cfg.front_door.history_check
+    factor = spec.known_family_factor if contact.known_family else 1.0
+    yield from task(door, contact, "history_check", spec, scale=factor)
+
+
+def is_complex(door: FrontDoor, contact: Contact) -> bool:
+    """Complex contacts (risky concerns, step-up, urgent) need a social worker to screen."""
+    spec = door.cfg.front_door.screening
+    return (
+        contact.concern in spec.complex_concerns
+        or contact.source in spec.complex_sources
+        or contact.urgency in spec.complex_urgencies
+    )
+
+
+def screen(door: FrontDoor, contact: Contact) -> Process:
+    """Screening by skill: straightforward work to one pool, complex to another, with a
+    fallback pool when the chosen one is saturated and the fallback has someone free."""
+    spec = door.cfg.front_door.screening
+    if not spec.enabled:
+        return
+    complex_work = is_complex(door, contact) and spec.complex_pool is not None
+    pool_name = spec.complex_pool if complex_work else spec.pool
+    dist = spec.complex_duration if complex_work else spec.duration
+    name = "screening_complex" if complex_work else "screening"
+    pool = door.pools[pool_name] if pool_name is not None else None
+    if spec.fallback_pool is not None and pool is not None and pool.name != spec.fallback_pool:
+        fallback = door.pools[spec.fallback_pool]
+        if pool.queue_length >= spec.fallback_queue_at_least and fallback.has_someone_free():
+            pool = fallback
+    yield from work(door, contact, "screening", pool, door.minutes(name, dist, contact))
+
+
+# -- partner information [9, 10, 11] -------------------------------------------------------------
+def needs_partner_information(door: FrontDoor, contact: Contact) -> bool:
+    """Does screening call for information from partner agencies?"""
+    spec = door.cfg.front_door.partner_check
+    return spec.enabled and door.chance("partner_check.needed", contact) < spec.probability
+
+
+def seek_consent(door: FrontDoor, contact: Contact) -> Process:
+    """Parental consent before partner checks, unless the risk is significant."""
+    spec = door.cfg.front_door.consent
+    if not spec.enabled or contact.urgency in spec.not_needed_urgencies:
+        return
+    yield from task(door, contact, "consent", spec)
+    if door.chance("consent.recorded", contact) < spec.recorded_probability:
+        door.log.record(contact.id, "consent_recorded", door.env.now)
+
+
+def request_partner_information(door: FrontDoor, contact: Contact) -> Process:
+    """Ask police, health, school … in parallel; the worker is free while they answer."""
+    spec = door.cfg.front_door.partner_check
+    asked = [
+        agency
+        for agency, agency_spec in spec.agencies.items()
+        if door.chance(f"partner_check.ask.{agency}", contact) < agency_spec.request_probability
+    ]
+    if not asked:
+        return
+    if spec.hub.enabled:
+        yield from _checks_in_hub(door, contact, asked)
+        return
+    pool = door.pools[spec.pool] if spec.pool is not None else None
+    if pool is not None:  # one sitting: the worker writes every request, effort per agency
+        minutes = sum(
+            door.minutes(f"partner_request.{agency}", spec.request_effort, contact)
+            for agency in asked
+        )
+        yield from work(door, contact, "partner_request", pool, minutes)
+    env = door.env
+    door.log.record(contact.id, "partner_check_start", env.now)
+    replies = [env.process(_agency_reply(door, contact, agency)) for agency in asked]
+    everyone = env.all_of(replies)
+    if spec.timeout_working_minutes is None:
+        yield everyone
+    else:
+        deadline = door.calendar.add_working_minutes(env.now, spec.timeout_working_minutes)
+        yield everyone | env.timeout(float(deadline) - env.now)
+    door.log.record(contact.id, "partner_check_end", env.now)
+    if pool is None:
+        return
+    if not everyone.triggered:
+        minutes = door.minutes("partner_chase", spec.chase_effort, contact)
+        yield from work(door, contact, "partner_chase", pool, minutes)
+    minutes = door.minutes("partner_collation", spec.collation_effort, contact)
+    yield from work(door, contact, "partner_collation", pool, minutes)
+
+
+def _agency_reply(door: FrontDoor, contact: Contact, agency: str) -> Process:
+    response = door.cfg.front_door.partner_check.agencies[agency].response
+    minutes = door.minutes(f"partner_reply.{agency}", response.duration, contact)
+    yield door.env.timeout(door.wait_until(response, minutes) - door.env.now)
+
+
+def _checks_in_hub(door: FrontDoor, contact: Contact, asked: list[str]) -> Process:
+    """Integrated front door: partner staff in the hub check their own systems, in parallel."""
+    hub = door.cfg.front_door.partner_check.hub
+    assert hub.pool is not None  # validated
+    pool = door.pools[hub.pool]
+    env = door.env
+    door.log.record(contact.id, "partner_check_start", env.now)
+    checks = [
+        env.process(
+            work(
+                door,
+                contact,
+                "hub_check",
+                pool,
+                door.minutes(f"hub_check.{a}", hub.effort, contact),
+            )
+        )
+        for a in asked
+    ]
+    yield env.all_of(checks)
+    door.log.record(contact.id, "partner_check_end", env.now)
+
+
+# -- decision and what follows [11, 12, 13, 14] --------------------------------------------------
+def manager_decision(door: FrontDoor, contact: Contact) -> Process:
+    """The manager decides and signs off; in an integrated front door a partner joins."""
+    spec = door.cfg.front_door.decision
+    if not spec.enabled:
+        return
+    minutes = door.minutes("decision", spec.duration, contact)
+    if spec.pool is None:
+        yield from work(door, contact, "decision", None, minutes)
+        return
+    manager = door.pools[spec.pool]
+    if spec.partner_pool is None:
+        yield from work(door, contact, "decision", manager, minutes)
+        return
+    partner = door.pools[spec.partner_pool]
+    yield from _decide_together(door, contact, manager, partner, minutes)
+
+
+def _decide_together(
+    door: FrontDoor, contact: Contact, manager: StaffPool, partner: StaffPool, minutes: float
+) -> Process:
+    """A decision meeting needs a manager and a partner at once (held in that order)."""
     env, log = door.env, door.log
-    if step.pool is None:
+    log.record(contact.id, "decision_queued", env.now, manager.name)
+    held = yield from manager.seize(contact.priority)
+    with_partner = yield from partner.seize(contact.priority)
+    log.record(contact.id, "decision_start", env.now, manager.name)
+    log.record(contact.id, "partner_input_start", env.now, partner.name)
+    yield env.timeout(minutes * manager.time_factor)
+    partner.release(with_partner)
+    manager.release(held)
+    log.record(contact.id, "partner_input_end", env.now, partner.name)
+    log.record(contact.id, "decision_end", env.now, manager.name)
+
+
+def decide_outcome(door: FrontDoor, contact: Contact) -> None:
+    """Record what the front door decided, then start the hand-offs that follow it."""
+    spec = door.cfg.front_door.decision
+    env, log = door.env, door.log
+    if contact.threshold_met:
+        share = spec.strategy_discussion_share.get(contact.urgency, 0.0)
+        to_strategy = door.chance("decision.strategy", contact) < share
+        outcome = "strategy_discussion" if to_strategy else "assessment"
+    else:
+        outcome = _pick(door.chance("decision.below", contact), spec.below_threshold_outcomes)
+    log.record(contact.id, "outcome", env.now)
+    log.record(contact.id, f"to_{outcome}", env.now)
+    if door.chance("decision.appropriate", contact) < spec.appropriate_probability:
+        log.record(contact.id, "outcome_appropriate", env.now)
+    if contact.concern == "domestic_abuse" and door.chance("idva", contact) < spec.idva_probability:
+        log.record(contact.id, "idva_referral", env.now)
+    if (
+        contact.concern == "missing_exploitation"
+        and door.chance("exploitation_panel", contact) < spec.exploitation_panel_probability
+    ):
+        log.record(contact.id, "exploitation_panel_referral", env.now)
+    if contact.threshold_met:
+        env.process(wait(door, contact, "handoff", spec.handoff))
+    feedback = door.cfg.front_door.feedback
+    if feedback.enabled and door.chance("feedback.sent", contact) < feedback.probability:
+        env.process(task(door, contact, "feedback", feedback, route=False))
+
+
+def _pick(u: float, mix: dict[str, float]) -> str:
+    """The below-threshold outcome for uniform ``u`` (empty mix: no further action)."""
+    if not mix:
+        return BELOW_THRESHOLD[0]
+    total = sum(mix.values())
+    running = 0.0
+    for name in BELOW_THRESHOLD:
+        running += mix.get(name, 0.0) / total
+        if u < running:
+            return name
+    return BELOW_THRESHOLD[-1]
+
+
+# -- the two building blocks --------------------------------------------------------------------
+def task(
+    door: FrontDoor,
+    contact: Contact,
+    name: str,
+    spec: StageConfig,
+    *,
+    k: int = 0,
+    width: int = 1,
+    scale: float = 1.0,
+    route: bool = True,
+) -> Process:
+    """A task from config: skipped if off or (with ``probability``) not needed, else staff work
+    — or, with no pool, an external delay that holds nobody."""
+    if not spec.enabled:
+        return
+    if (
+        route
+        and spec.probability < 1.0
+        and door.chance(f"{name}.route", contact) >= spec.probability
+    ):
+        return
+    minutes = door.minutes(name, spec.duration, contact, k, width) * scale
+    pool = door.pools[spec.pool] if spec.pool is not None else None
+    yield from work(door, contact, name, pool, minutes)
+
+
+def work(
+    door: FrontDoor, contact: Contact, name: str, pool: StaffPool | None, minutes: float
+) -> Process:
+    """Queue for a member of ``pool`` (by urgency), do ``minutes`` of work, release them."""
+    env, log = door.env, door.log
+    if pool is None:
         log.record(contact.id, f"{name}_start", env.now)
-        yield env.timeout(step.duration_for(contact))
+        yield env.timeout(minutes)
         log.record(contact.id, f"{name}_end", env.now)
         return
-    pool = step.pool
     log.record(contact.id, f"{name}_queued", env.now, pool.name)
     grant = yield from pool.seize(contact.priority)
     log.record(contact.id, f"{name}_start", env.now, pool.name)
-    yield env.timeout(step.duration_for(contact))
+    yield env.timeout(minutes * pool.time_factor)
     pool.release(grant)
     log.record(contact.id, f"{name}_end", env.now, pool.name)
+
+
+def wait(
+    door: FrontDoor, contact: Contact, name: str, spec: WaitConfig, *, k: int = 0, width: int = 1
+) -> Process:
+    """An elapsed wait on someone outside the front door, on working or calendar time."""
+    dist: DistributionConfig = spec.duration
+    minutes = door.minutes(name, dist, contact, k, width)
+    env = door.env
+    door.log.record(contact.id, f"{name}_start", env.now)
+    yield env.timeout(door.wait_until(spec, minutes) - env.now)
+    door.log.record(contact.id, f"{name}_end", env.now)

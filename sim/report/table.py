@@ -21,15 +21,47 @@ def _fmt(value: float | None) -> str:
     return f"{value:.3f}"
 
 
+HEADLINE = (
+    "contacts",
+    "referrals",
+    "conversion_pct",
+    "referral_share_pct_police",
+    "out_of_hours_pct",
+    "decision_within_1wd_pct",
+    "decision_working_days_mean",
+    "decision_working_days_p90",
+    "decision_within_1wd_pct_red",
+    "triage_working_hours_mean",
+    "clarification_pct",
+    "partner_info_pct",
+    "partner_info_wait_working_days_mean",
+    "inappropriate_contact_hours",
+    "open_at_end",
+)
+"""The KPIs printed after a run; every KPI is in summary.json and replications.csv."""
+
+
+def shown_kpis(results: Results, theory: dict[str, float] | None) -> list[str]:
+    """Headline KPIs, every utilisation, and (when verifying) every KPI with a theory value."""
+    names = [k for k in HEADLINE if k in results.summary]
+    names += [k for k in results.summary if k.startswith("utilisation_")]
+    names += [k for k in (theory or {}) if k in results.summary and k not in names]
+    return names
+
+
 def kpi_table(results: Results, theory: dict[str, float] | None = None) -> Table:
-    """Mean and 95% CI of every KPI (and the theoretical value, if any)."""
-    table = Table(title=f"{results.scenario}: {results.config.run.replications} replications")
+    """Mean and 95% CI of the headline KPIs (and the theoretical value, if any)."""
+    table = Table(
+        title=f"{results.scenario}: {results.config.run.replications} replications",
+        caption=f"{len(results.summary)} KPIs in summary.json; hours are per year",
+    )
     table.add_column("KPI")
     table.add_column("mean", justify="right")
     table.add_column("95% CI", justify="right")
     if theory:
         table.add_column("theory", justify="right")
-    for name, stats in results.summary.items():
+    for name in shown_kpis(results, theory):
+        stats = results.summary[name]
         row = [name, _fmt(stats["mean"]), f"{_fmt(stats['ci95_low'])} – {_fmt(stats['ci95_high'])}"]
         if theory:
             row.append(_fmt(theory.get(name)))

@@ -105,10 +105,10 @@ WEEKS = 1500
 def week_profile() -> np.ndarray:
     """Expected arrivals per hour of the week: zero 02:00-05:00, a trickle at night, busy days,
     quiet weekends."""
-    day = np.array(
-        [0.02, 0.01, 0, 0, 0, 0.01, 0.05, 0.3, 1.5, 3.0, 3.5, 3.0, 2.5, 3.0, 3.2, 2.8, 2.0, 1.0]
-        + [0.5, 0.3, 0.2, 0.1, 0.05, 0.03]
-    )
+    night = [0.02, 0.01, 0, 0, 0, 0.01, 0.05, 0.3]  # 00:00-08:00
+    working = [1.5, 3.0, 3.5, 3.0, 2.5, 3.0, 3.2, 2.8, 2.0, 1.0]  # 08:00-18:00
+    evening = [0.5, 0.3, 0.2, 0.1, 0.05, 0.03]  # 18:00-24:00
+    day = np.array([*night, *working, *evening])
     weekend = day * 0.2
     weekend[2:5] = 0.0
     return np.concatenate([np.tile(day, 5), np.tile(weekend, 2)])
@@ -143,7 +143,7 @@ def test_counts_per_hour_of_week_match_the_profile(nspp: tuple[np.ndarray, np.nd
     chi-square with k degrees of freedom (no constraint: the total is random too). The smallest
     expected count is 0.002 * 1500 = 3 (weekend nights), the rest are >= 6.
     """
-    expected, times = nspp
+    _, times = nspp
     profile = week_profile()
     observed = np.bincount((times // 60).astype(int) % HOURS_PER_WEEK, minlength=HOURS_PER_WEEK)
     positive = profile > 0
@@ -180,7 +180,7 @@ def test_positions_within_the_hour_are_uniform(nspp: tuple[np.ndarray, np.ndarra
     expected, times = nspp
     position = (times % 60.0) / 60.0
     assert stats.kstest(position, "uniform").pvalue > ALPHA
-    quiet = (expected[(times // 60).astype(int)] < 0.1)
+    quiet = expected[(times // 60).astype(int)] < 0.1
     assert quiet.sum() > 500
     assert stats.kstest(position[quiet], "uniform").pvalue > ALPHA
 

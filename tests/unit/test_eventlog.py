@@ -76,9 +76,7 @@ def test_to_frame_is_a_snapshot_and_recording_can_continue() -> None:
 
 
 def test_parquet_round_trip_is_equal(tmp_path: Path) -> None:
-    frame = pd.concat(
-        [filled_log().to_frame(replication=r) for r in range(3)], ignore_index=True
-    )
+    frame = pd.concat([filled_log().to_frame(replication=r) for r in range(3)], ignore_index=True)
     path = tmp_path / "events.parquet"
     write_parquet(frame, path)
     back = read_parquet(path)

@@ -25,6 +25,7 @@ def job(
     pool: StaffPool,
     spans: Spans,
     name: str,
+    *,
     arrive: float,
     duration: float,
     priority: int = 0,
@@ -49,7 +50,9 @@ def simulate(
     pool = StaffPool(env, "team", staff, None if off_duty is None else np.array(off_duty))
     spans: Spans = {}
     for name, arrive, duration, priority in jobs:
-        env.process(job(env, pool, spans, name, arrive, duration, priority))
+        env.process(
+            job(env, pool, spans, name, arrive=arrive, duration=duration, priority=priority)
+        )
     env.run(until=until)
     return pool, spans
 
