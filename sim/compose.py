@@ -101,16 +101,33 @@ def config_error_from(exc: Exception, overrides: Sequence[str] = ()) -> ConfigEr
         options = [o for o in (cause.options or []) if o != "schema"]
         allowed = f"must be one of {', '.join(options)}" if options else first
         return ConfigError(group or "config", name, allowed)
-    key = getattr(cause, "full_key", None) or ""
+    key: str = str(getattr(cause, "full_key", None) or "")
+    # A new entry in a typed dict, e.g. +staffing.pools.x.staff=1, which OmegaConf cannot build.
+    if "is not a subclass of" in first:
+        name, value = _override_naming(key, overrides)
+        return ConfigError(name, value, NEW_ENTRY_HINT)
     if isinstance(cause, ConfigAttributeError | ConfigKeyError) and key:
         return ConfigError(key, _typed_value(key, overrides), UNKNOWN_KEY_HINT)
     if key:
-        value = getattr(cause, "value", None)
-        return ConfigError(key, value if value is not None else _typed_value(key, overrides), first)
+        given = getattr(cause, "value", None)
+        return ConfigError(key, given if given is not None else _typed_value(key, overrides), first)
     return ConfigError("override", " ".join(overrides) or "?", first)
 
 
 UNKNOWN_KEY_HINT = "no such key in the config (see `frontdoor --cfg job` for every key)"
+NEW_ENTRY_HINT = (
+    "a new named entry (pool, source, agency …) cannot be added on the command line; "
+    "add it in a YAML file of its config group (see docs/configuration.md)"
+)
+
+
+def _override_naming(part: str, overrides: Sequence[str]) -> tuple[str, str]:
+    """The full ``key`` and ``value`` of the override whose key mentions ``part``."""
+    for override in overrides:
+        name, sep, value = override.lstrip("+~").partition("=")
+        if sep and part in name.split("."):
+            return name, value
+    return part or "override", "?"
 
 
 def _typed_value(key: str, overrides: Sequence[str]) -> str:

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from sim.eventlog import write_parquet
 from sim.provenance import provenance
 from sim.runner import Results
@@ -62,6 +64,15 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def queue_table(results: Results) -> pd.DataFrame:
+    """Mean contacts waiting per pool and hour of week, averaged over replications."""
+    if results.queues.empty:
+        return pd.DataFrame(columns=["pool", "hour_of_week", "waiting_mean"])
+    grouped = results.queues.groupby(["pool", "hour_of_week"], as_index=False)
+    table = grouped.agg(waiting_mean=("waiting_mean", "mean"))
+    return table.sort_values(["pool", "hour_of_week"])
+
+
 def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
@@ -99,6 +110,10 @@ def write_run(
             lambda p: results.replications.to_csv(p, index=False),
         ),
     }
+    queues = queue_table(results)
+    written["queues"] = write_atomic(
+        folder / "queue_by_hour_of_week.csv", lambda p: queues.to_csv(p, index=False)
+    )
     if results.events is not None:
         events = results.events
         written["events"] = write_atomic(

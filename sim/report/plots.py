@@ -53,11 +53,30 @@ def utilisation_figure(results: Results) -> plt.Figure:
     return fig
 
 
+def queue_figure(results: Results) -> plt.Figure:
+    """Contacts waiting for each pool across a typical week (mean over the measured weeks)."""
+    from sim.report.files import queue_table
+
+    table = queue_table(results)
+    fig, ax = plt.subplots(figsize=(9, 4))
+    for pool, rows in table.groupby("pool"):
+        ax.plot(rows["hour_of_week"], rows["waiting_mean"], label=str(pool))
+    ax.set_xticks(range(0, 169, 24), ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", ""])
+    ax.set_xlim(0, 168)
+    ax.set_xlabel("hour of the week")
+    ax.set_ylabel("contacts waiting (mean)")
+    ax.set_title(f"{results.scenario}: queues across a typical week")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
 def write_plots(results: Results, folder: Path, write: Writer) -> dict[str, Path]:
     """Write each figure as PNG through ``write`` (atomic); return the paths."""
     figures = {
         "plot_decision_times": ("decision_times.png", decision_times_figure(results)),
         "plot_utilisation": ("utilisation.png", utilisation_figure(results)),
+        "plot_queues": ("queue_by_hour_of_week.png", queue_figure(results)),
     }
     written: dict[str, Path] = {}
     for key, (filename, fig) in figures.items():
