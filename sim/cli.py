@@ -4,10 +4,23 @@ Before Hydra runs, :func:`preflight` composes and validates the config for every
 would run. Bad input — an unknown key, a wrong type, a probability of 1.5 — therefore stops the
 command with **one line** naming the key, the value and what is allowed, and exit status 2,
 instead of Hydra's multi-line report (exit 1) or a traceback from inside a job.
+
+A multirun (``frontdoor -m scenario=a,b staffing=x,y``) runs each job into its own folder. A job
+that fails writes ``status.json`` with its error before Hydra records the failure, and every sweep
+is gathered into ``<sweep dir>/gathered.csv`` (:mod:`sim.gather`) — by the Hydra callback at the
+end of the sweep, or, when a job failed and Hydra skipped that callback, by :func:`main`.
+Run jobs in parallel with the joblib launcher, chosen on the command line (hydra#2946):
+``frontdoor -m hydra/launcher=joblib hydra.launcher.n_jobs=2 run.seed=1,2,3,4``.
+
+Test hook: with the environment variable ``FRONTDOOR_FAIL_IF=<text>`` set, every job whose
+overrides (joined as ``a=1 b=2``) contain ``<text>`` raises ``RuntimeError`` when it starts —
+after validation, as a job that fails at run time would. It exists for the tests of failed
+sweeps (``tests/functional/test_sweeps.py``); do not set it otherwise.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,12 +32,14 @@ from omegaconf import DictConfig
 from sim.compose import compose, conf_dir, to_spec
 from sim.config import register_configs
 from sim.errors import ConfigError
+from sim.gather import clear_status, gather_unfinished, record_failure
 
 if TYPE_CHECKING:
     from sim.runner import Results
 
 EXIT_BAD_INPUT = 2
 HYDRA_INFO_FLAGS = ("help", "hydra_help", "info", "cfg", "shell_completion")
+FAIL_IF = "FRONTDOOR_FAIL_IF"
 
 
 def job_overrides(argv: list[str]) -> tuple[list[list[str]], str | None]:
@@ -54,8 +69,16 @@ def preflight(argv: list[str]) -> None:
         to_spec(compose(overrides, config_dir), overrides)
 
 
-def execute(cfg: DictConfig, folder: Path, overrides: list[str] | None = None) -> Results:
-    """Run a composed config, write its run folder, print the KPI table: the app's work."""
+def execute(
+    cfg: DictConfig,
+    folder: Path,
+    overrides: list[str] | None = None,
+    progress: bool | None = None,
+) -> Results:
+    """Run a composed config, write its run folder, print the KPI table: the app's work.
+
+    ``progress``: show the replications' progress bar (``None``: only at a terminal).
+    """
     # Imported here so that bad input is reported without loading pandas, SciPy and matplotlib.
     from sim.report.files import write_run
     from sim.report.table import print_kpis
@@ -63,7 +86,7 @@ def execute(cfg: DictConfig, folder: Path, overrides: list[str] | None = None) -
     from sim.theory import expected_kpis
 
     spec = to_spec(cfg)
-    results = simulate_replications(spec)
+    results = simulate_replications(spec, progress=progress)
     theory = expected_kpis(spec)
     write_run(results, folder, overrides, theory)
     print_kpis(results, theory)
@@ -78,7 +101,32 @@ register_configs()
 def app(cfg: DictConfig) -> None:
     """Hydra entry point: one job = one scenario with all its replications."""
     hydra_cfg = HydraConfig.get()
-    execute(cfg, Path(hydra_cfg.runtime.output_dir), list(hydra_cfg.overrides.task))
+    folder = Path(hydra_cfg.runtime.output_dir)
+    overrides = list(hydra_cfg.overrides.task)
+    clear_status(folder)
+    try:
+        fail_if_asked(overrides)
+        execute(cfg, folder, overrides, progress=False if in_parallel_launcher() else None)
+    except Exception as exc:
+        record_failure(folder, exc, overrides)
+        raise
+
+
+def in_parallel_launcher() -> bool:
+    """Whether this job runs beside others (e.g. the joblib launcher), where progress bars from
+    several processes would overwrite each other on one terminal."""
+    from hydra.types import RunMode
+
+    hydra_cfg = HydraConfig.get()
+    launcher = str(hydra_cfg.launcher.get("_target_", ""))
+    return hydra_cfg.mode == RunMode.MULTIRUN and not launcher.endswith(".BasicLauncher")
+
+
+def fail_if_asked(overrides: list[str]) -> None:
+    """The ``FRONTDOOR_FAIL_IF`` test hook (see the module docstring)."""
+    pattern = os.environ.get(FAIL_IF)
+    if pattern and pattern in " ".join(overrides):
+        raise RuntimeError(f"{FAIL_IF} test hook: job with {pattern!r} in its overrides fails")
 
 
 def main() -> None:
@@ -88,4 +136,7 @@ def main() -> None:
     except ConfigError as error:
         print(f"frontdoor: error: {error}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from None
-    app()
+    try:
+        app()
+    finally:
+        gather_unfinished()  # Hydra skips on_multirun_end when a job fails (hydra#2284)

@@ -174,18 +174,39 @@ class DemandConfig:
 
 
 @dataclass
+class AbsenceConfig:
+    """What keeps a pool's staff from front-door work (``staffing.pools.<name>.absence``).
+
+    ``vacancy_pct``: posts unfilled *after* agency cover (% of ``staff``); ``sickness_pct``:
+    sickness absence (% of days); ``supervision_hours_per_month`` and ``training_days_per_year``
+    per member of staff, as shares of ``contract_hours_per_week``. They combine into the share
+    of ``staff`` on duty on an average day (:func:`sim.capacity.availability`). All zero (the
+    default): everyone is on duty whenever the rota says so.
+    """
+
+    vacancy_pct: float = 0.0
+    sickness_pct: float = 0.0
+    supervision_hours_per_month: float = 0.0
+    training_days_per_year: float = 0.0
+    contract_hours_per_week: float = 37.0
+
+
+@dataclass
 class PoolConfig:
     """A staff pool: how many are on duty when its rota says so, and how quickly they work.
 
     ``rota`` is ``office`` (the calendar's opening hours), ``out_of_hours`` (the complement:
     evenings, weekends, bank holidays) or ``always`` (24/7, used by the verification presets).
     ``time_factor`` multiplies every task this pool does (e.g. 1.15 for staff new to the
-    service — parameters.md §3 row 5 "experience is a staffing parameter").
+    service — parameters.md §3 row 5 "experience is a staffing parameter"). ``absence``
+    (vacancies, sickness, supervision, training) lowers the heads on duty day by day
+    (:mod:`sim.capacity`); ``staff`` is the establishment.
     """
 
     staff: int = 1
     rota: str = "office"
     time_factor: float = 1.0
+    absence: AbsenceConfig = field(default_factory=AbsenceConfig)
 
 
 @dataclass
@@ -312,12 +333,14 @@ class PartnerAgencyConfig:
 
 @dataclass
 class PartnerHubConfig:
-    """Integrated front door (§3 row 11): partner staff in the hub answer the requests
-    themselves (``pool``, ``effort``) instead of the agencies' elapsed ``response``; their
-    turnaround is measured against ``rag_target_working_hours`` (Surrey/Merton targets, §1e)."""
+    """Integrated front door (§3 row 11): partner staff in the hub answer the requests for
+    ``agencies`` (empty: all) themselves (``pool``, ``effort``) instead of those agencies'
+    elapsed ``response``; the turnaround is measured against ``rag_target_working_hours``
+    (Surrey/Merton targets, §1e)."""
 
     enabled: bool = False
     pool: str | None = None
+    agencies: list[str] = field(default_factory=list)
     effort: DistributionConfig = field(default_factory=DistributionConfig)
     rag_target_working_hours: dict[str, float] = field(
         default_factory=lambda: {"red": 4.0, "amber": 8.5, "green": 25.5}
@@ -412,6 +435,136 @@ class FrontDoorConfig:
 
 
 @dataclass
+class StepUpPanelConfig:
+    """The multi-agency step-up panel (§1e "Cheshire East step-up/step-down panel", READ;
+    row 3): non-urgent step-up requests from ``sources`` wait for the next panel whose form
+    deadline (``deadline_days_before`` days earlier at ``deadline_time``) they meet; urgencies
+    in ``urgent_urgencies`` go straight to the front door. Panels sit every ``every_weeks``
+    weeks on ``weekday`` at ``time``, counted from ``first_date`` (default: the first such
+    weekday on or after the start). With ``accept_probability`` the panel steps the family up
+    (it then enters the front door); otherwise it stays in early help."""
+
+    enabled: bool = False
+    sources: list[str] = field(default_factory=list)
+    urgent_urgencies: list[str] = field(default_factory=lambda: ["red"])
+    weekday: str = "wednesday"
+    time: str = "10:00"
+    every_weeks: int = 2
+    first_date: str | None = None
+    deadline_days_before: int = 7
+    deadline_time: str = "16:00"
+    accept_probability: float = 1.0
+
+
+@dataclass
+class StrategyDiscussionConfig:
+    """Strategy discussions (rows 14–15): a multi-agency meeting that needs one member of each
+    pool in ``attendees`` at once, held after a scheduling ``lead_time``; measured against
+    ``target_working_days`` from the decision. With ``s47_probability`` it starts a section 47
+    enquiry."""
+
+    enabled: bool = False
+    attendees: list[str] = field(default_factory=list)
+    lead_time: WaitConfig = field(default_factory=WaitConfig)
+    duration: DistributionConfig = field(default_factory=DistributionConfig)
+    target_working_days: float = 1.0
+    s47_probability: float = 0.0
+
+
+@dataclass
+class Section47Config:
+    """Section 47 enquiries (row 16): the child is seen after ``see_child``; the enquiry
+    concludes ``outcome_working_days`` after the strategy discussion with an outcome from
+    ``outcomes`` (icpc, cin_plan, nfa). An initial child protection conference is booked
+    ``icpc_lead_working_days`` after the strategy discussion and needs a ``conference`` chair."""
+
+    see_child: WaitConfig = field(default_factory=WaitConfig)
+    outcome_working_days: DistributionConfig = field(default_factory=DistributionConfig)
+    outcomes: dict[str, float] = field(default_factory=dict)
+    icpc_lead_working_days: DistributionConfig = field(default_factory=DistributionConfig)
+    conference: StageConfig = field(default_factory=_off)
+
+
+@dataclass
+class TeamConfig:
+    """An assessment team (row 13): ``social_workers`` each holding at most ``caseload_cap``
+    cases, of which ``other_cases`` are long-term cases not simulated here; ``share`` of
+    referrals go to this team."""
+
+    share: float = 1.0
+    social_workers: int = 1
+    caseload_cap: int = 18
+    other_cases: float = 0.0
+
+
+@dataclass
+class AssessmentConfig:
+    """Child and family assessments (rows 18–21): allocation to a social worker with room in
+    their caseload (else a wait), a first visit, further visits whose gaps widen with the
+    worker's caseload (gap × (1 + ``gap_caseload_elasticity`` × caseload / cap)), a write-up
+    lag after the last visit (long with ``long_write_up_probability``), then manager sign-off.
+    The statutory clock shapes practice: when the write-up would run past
+    ``deadline_working_days`` from the referral, with ``deadline_push_probability`` the worker
+    finishes it a working day before the deadline instead (the published durations bunch just
+    under 45 working days)."""
+
+    enabled: bool = False
+    teams: dict[str, TeamConfig] = field(default_factory=dict)
+    first_visit: WaitConfig = field(default_factory=WaitConfig)
+    visits_min: int = 1
+    visits_max: int = 3
+    visit_gap: WaitConfig = field(default_factory=WaitConfig)
+    gap_caseload_elasticity: float = 0.0
+    write_up: WaitConfig = field(default_factory=WaitConfig)
+    long_write_up: WaitConfig = field(default_factory=WaitConfig)
+    long_write_up_probability: float = 0.0
+    deadline_working_days: float | None = None
+    deadline_push_probability: float = 0.0
+    sign_off: StageConfig = field(default_factory=_off)
+
+
+@dataclass
+class ReReferralConfig:
+    """Re-referrals (§1d READ 22.6%): a closed case returns to the front door as a new contact
+    (meeting the threshold, family known) within ``within_days`` with ``probability``."""
+
+    probability: float = 0.0
+    within_days: float = 365.0
+    max_generations: int = 3
+
+
+@dataclass
+class AfterDecisionConfig:
+    """What follows the front door's decision (``after_decision.*``)."""
+
+    step_up_panel: StepUpPanelConfig = field(default_factory=StepUpPanelConfig)
+    strategy_discussion: StrategyDiscussionConfig = field(default_factory=StrategyDiscussionConfig)
+    section47: Section47Config = field(default_factory=Section47Config)
+    assessment: AssessmentConfig = field(default_factory=AssessmentConfig)
+    re_referral: ReReferralConfig = field(default_factory=ReReferralConfig)
+
+
+@dataclass
+class BacklogConfig:
+    """Today's backlog to start a run from (a warm start), instead of an empty service.
+
+    ``front_door``: contacts waiting at each stage (triage, screening, partner_check,
+    decision); ``step_up_panel``: requests waiting for the panel; ``assessments``: per team,
+    the ages (working days since referral) of assessments allocated and under way;
+    ``awaiting_allocation``: per team, the ages of referrals waiting for a social worker;
+    ``re_referrals_due_days``: days from the start until each closed case comes back.
+    ``sim.backlog.snapshot`` writes this from a simulated service; a local authority can write
+    it from its own case-management extract (counts and ages only — nothing identifying).
+    """
+
+    front_door: dict[str, int] = field(default_factory=dict)
+    step_up_panel: int = 0
+    assessments: dict[str, list[float]] = field(default_factory=dict)
+    awaiting_allocation: dict[str, list[float]] = field(default_factory=dict)
+    re_referrals_due_days: list[float] = field(default_factory=list)
+
+
+@dataclass
 class VerificationConfig:
     """Which queueing-theory result a verification preset is checked against (``none`` = none)."""
 
@@ -428,6 +581,8 @@ class Config:
     demand: DemandConfig = field(default_factory=DemandConfig)
     staffing: StaffingConfig = field(default_factory=StaffingConfig)
     front_door: FrontDoorConfig = field(default_factory=FrontDoorConfig)
+    after_decision: AfterDecisionConfig = field(default_factory=AfterDecisionConfig)
+    backlog: BacklogConfig = field(default_factory=BacklogConfig)
     verification: VerificationConfig = field(default_factory=VerificationConfig)
 
 
@@ -437,6 +592,8 @@ GROUP_SCHEMAS: dict[str, Any] = {
     "demand": DemandConfig,
     "staffing": StaffingConfig,
     "front_door": FrontDoorConfig,
+    "after_decision": AfterDecisionConfig,
+    "backlog": BacklogConfig,
     "verification": VerificationConfig,
 }
 

@@ -59,8 +59,11 @@ def measured_contacts(door: FrontDoor, table: pd.DataFrame) -> pd.DataFrame:
     window = door.window
     attributes = door.contact_frame().set_index("contact_id")
     merged = attributes.join(table, how="left")
-    arrival = merged["arrival"].to_numpy()
+    # A contact arrives at the front door when its "contact" event happens: a step-up request
+    # reaches ChECS only after the panel, and one the panel keeps in early help never does.
+    arrival = _column(merged, "contact")
     measured = merged[(arrival >= window.start) & (arrival < window.end)].copy()
+    measured["arrival"] = arrival[(arrival >= window.start) & (arrival < window.end)]
     decision = _column(measured, "outcome")
     working_days = np.full(len(measured), np.nan)
     decided = ~np.isnan(decision)
@@ -94,6 +97,7 @@ def kpis_from(
     kpis.update(_stage_kpis(measured))
     kpis.update(_system_kpis(door, table))
     kpis.update(_staff_hour_kpis(door, events, measured))
+    kpis.update(downstream_kpis(door, table))
     for name, pool in door.pools.items():
         kpis[f"utilisation_{name}"] = pool.utilisation(window.start, window.end)
         kpis[f"queue_mean_{name}"] = pool.waiting.mean(window.start, window.end)
@@ -214,7 +218,8 @@ def _system_kpis(door: FrontDoor, table: pd.DataFrame) -> dict[str, float]:
     """Arrival rate and time-average contacts in the front door (for Little's law)."""
     window = door.window
     arrival = _column(table, "contact")
-    leave = _column(table, "outcome")
+    leave = _column(table, "outcome")[~np.isnan(arrival)]
+    arrival = arrival[~np.isnan(arrival)]  # step-up requests not yet at the front door
     leave = np.where(np.isnan(leave), window.stop, leave)
     overlap = np.clip(leave, window.start, window.end) - np.clip(arrival, window.start, window.end)
     span = window.end - window.start
@@ -279,3 +284,104 @@ def queue_profile(door: FrontDoor) -> pd.DataFrame:
             )
         )
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def _working_days(door: FrontDoor, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    both = ~np.isnan(start) & ~np.isnan(end)
+    return np.asarray(door.calendar.working_days_between(start[both], end[both]), dtype=float)
+
+
+def _in_window(door: FrontDoor, times: np.ndarray) -> np.ndarray:
+    return (times >= door.window.start) & (times < door.window.end)
+
+
+def downstream_kpis(door: FrontDoor, table: pd.DataFrame) -> dict[str, float]:
+    """Step-up, strategy discussions, section 47s, conferences, assessments, re-referrals.
+
+    Each is measured on the events that *end* it inside the window (as the DfE counts completed
+    assessments in a year), so a long process is not cut off by the horizon.
+    """
+    spec = door.cfg.after_decision
+    kpis: dict[str, float] = {}
+    if spec.step_up_panel.enabled:
+        request, decided = _column(table, "step_up_request"), _column(table, "outcome")
+        mine = _in_window(door, decided) & ~np.isnan(request)
+        days = _working_days(door, request[mine], decided[mine])
+        kpis["step_up_requests"] = float(np.count_nonzero(mine))
+        kpis["step_up_working_days_mean"] = _mean(days)
+        kpis["step_up_working_days_p90"] = _p90(days)
+    if spec.strategy_discussion.enabled:
+        decided, held = _column(table, "outcome"), _column(table, "strategy_start")
+        mine = _in_window(door, held)
+        days = _working_days(door, decided[mine], held[mine])
+        kpis["strategy_discussions"] = float(np.count_nonzero(mine))
+        kpis["strategy_discussion_working_days_mean"] = _mean(days)
+        kpis["strategy_discussion_within_target_pct"] = _pct(
+            days <= spec.strategy_discussion.target_working_days + WITHIN_TOLERANCE
+        )
+        started = _column(table, "s47_start")
+        kpis["s47_enquiries"] = float(np.count_nonzero(_in_window(door, started)))
+        seen = _column(table, "s47_see_child_end")
+        mine = _in_window(door, seen)
+        kpis["s47_child_seen_working_days_mean"] = _mean(
+            _working_days(door, started[mine], seen[mine])
+        )
+        conference = _column(table, "icpc_start")
+        mine = _in_window(door, conference)
+        days = _working_days(door, _column(table, "strategy_end")[mine], conference[mine])
+        kpis["icpcs"] = float(np.count_nonzero(mine))
+        kpis["icpc_working_days_mean"] = _mean(days)
+        kpis["icpc_within_15wd_pct"] = _pct(days <= 15.0 + WITHIN_TOLERANCE)
+    if spec.assessment.enabled:
+        kpis.update(_assessment_kpis(door, table))
+    if spec.re_referral.probability > 0:
+        contacts = door.contact_frame().set_index("contact_id")
+        generation = contacts["generation"].reindex(table.index).to_numpy()
+        arrived = _in_window(door, _column(table, "contact"))
+        referred = _in_window(door, _column(table, "to_assessment")) | _in_window(
+            door, _column(table, "to_strategy_discussion")
+        )
+        re_referred = referred & (generation > 0)
+        kpis["re_referrals"] = float(np.count_nonzero(arrived & (generation > 0)))
+        kpis["re_referral_pct"] = _pct(re_referred[referred])
+    return kpis
+
+
+def _assessment_kpis(door: FrontDoor, table: pd.DataFrame) -> dict[str, float]:
+    """Assessments completed in the window: working days from referral decision to sign-off."""
+    done = _column(table, "assessment_complete")
+    mine = _in_window(door, done)
+    # Referred at the front door's decision; a backlog referral at the start minus its age.
+    age = door.contact_frame().set_index("contact_id")["age_at_start"].reindex(table.index)
+    start_clock = np.asarray(door.calendar.working_day_clock(0.0)) - age.to_numpy(dtype=float)
+    decided = _column(table, "outcome")
+    known = ~np.isnan(decided)
+    start_clock[known] = door.calendar.working_day_clock(decided[known])
+    end_clock = np.asarray(door.calendar.working_day_clock(done[mine]), dtype=float)
+    days = end_clock - start_clock[mine]
+    queued, allocated = _column(table, "allocation_queued"), _column(table, "allocated")
+    allocated_in = _in_window(door, allocated)
+    last_visit = _column(table, "last_visit")
+    kpis = {
+        "assessments_completed": float(np.count_nonzero(mine)),
+        "assessment_within_45wd_pct": _pct(days <= 45.0 + WITHIN_TOLERANCE),
+        "assessment_working_days_mean": _mean(days),
+        "assessment_working_days_median": (float(np.median(days)) if days.size else float("nan")),
+        "assessment_working_days_p25": (
+            float(np.percentile(days, 25)) if days.size else float("nan")
+        ),
+        "assessment_working_days_p75": (
+            float(np.percentile(days, 75)) if days.size else float("nan")
+        ),
+        "allocation_wait_working_days_mean": _mean(
+            _working_days(door, queued[allocated_in], allocated[allocated_in])
+        ),
+        "last_visit_to_completion_working_days_mean": _mean(
+            _working_days(door, last_visit[mine & (last_visit > 0)], done[mine & (last_visit > 0)])
+        ),
+    }
+    window = door.window
+    for name, team in door.teams.items():
+        kpis[f"caseload_mean_{name}"] = team.caseload.mean(window.start, window.end)
+        kpis[f"allocation_queue_mean_{name}"] = team.waiting.mean(window.start, window.end)
+    return kpis

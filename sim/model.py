@@ -32,6 +32,7 @@ from sim.distributions import make_sampler
 from sim.eventlog import EventLog
 from sim.staff import StaffPool
 from sim.streams import Streams
+from sim.teams import Team
 
 MINUTES_PER_DAY = 1440.0
 
@@ -55,7 +56,10 @@ class Window:
 class Contact:
     """A contact to the front door: who sent it, when, and what it is about.
 
-    ``seq`` is its position among its source's contacts: the key of all its random draws.
+    ``seq`` is its position among its source's contacts and ``key`` names its family of draws
+    (the source, ``backlog``, or ``<key>#r<generation>`` for a re-referral): together they
+    key all its
+    random draws. ``generation`` counts re-referrals (0 = a first contact).
     """
 
     id: int
@@ -68,6 +72,12 @@ class Contact:
     threshold_met: bool
     known_family: bool
     priority: int
+    generation: int = 0
+    key: str = ""
+    age_at_start: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.key = self.key or self.source
 
 
 @dataclass
@@ -83,24 +93,66 @@ class FrontDoor:
     pools: dict[str, StaffPool] = field(default_factory=dict)
     contacts: list[Contact] = field(default_factory=list)
     averted_arrivals: list[float] = field(default_factory=list)
+    pending_returns: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.streams = Streams(self.cfg.run.seed, self.replication)
+        self._started = False
         self._source_counts: dict[str, int] = {}
         self._draws: dict[tuple[str, str], np.ndarray] = {}
         for name, pool in self.cfg.staffing.pools.items():
             self.pools[name] = StaffPool(
-                self.env, name, pool.staff, self._off_duty(pool.rota), pool.time_factor
+                self.env, name, pool.staff, None, pool.time_factor, schedule=self._schedule(name)
             )
         self.contacts = self._arrivals()
+        self._arrived = len(self.contacts)
+        self.teams = {
+            name: Team(self.env, name, team.social_workers, team.caseload_cap, team.other_cases)
+            for name, team in self.cfg.after_decision.assessment.teams.items()
+        }
 
     # -- building -----------------------------------------------------------------------------
-    def _off_duty(self, rota: str) -> np.ndarray | None:
-        if rota == "office":
-            return self.calendar.closed_intervals()
-        if rota == "out_of_hours":
-            return self.calendar.open_intervals()
-        return None
+    def _schedule(self, name: str) -> np.ndarray:
+        """Pool ``name``'s rota as ``(start, end, heads)`` rows over the calendar's span.
+
+        The rota gives the shifts: ``office`` the calendar's open intervals, ``out_of_hours``
+        the closed ones, ``always`` one interval over the whole span. A shift takes the heads
+        of the day it starts (:func:`sim.capacity.daily_on_duty`, stream ``absence:<pool>``),
+        so an overnight EDT shift keeps one set of heads; a shift longer than a day (a weekend,
+        a 24/7 rota) is cut at each midnight and every day has its own heads. With no absence
+        every row has all the staff, which is exactly the all-or-nothing rota.
+        """
+        from sim.capacity import availability, daily_on_duty
+
+        pool = self.cfg.staffing.pools[name]
+        span = self.calendar.span
+        if pool.rota == "office":
+            shifts = self.calendar.open_intervals()
+        elif pool.rota == "out_of_hours":
+            shifts = self.calendar.closed_intervals()
+        else:
+            shifts = np.array([[0.0, span]])
+        starts: list[float] = []
+        ends: list[float] = []
+        for start, end in shifts.tolist():
+            if end - start > MINUTES_PER_DAY:
+                first = math.floor(start / MINUTES_PER_DAY) + 1
+                last = math.ceil(end / MINUTES_PER_DAY)
+                cuts = [day * MINUTES_PER_DAY for day in range(first, last)]
+                starts.extend([start, *cuts])
+                ends.extend([*cuts, end])
+            else:
+                starts.append(start)
+                ends.append(end)
+        days = math.ceil(span / MINUTES_PER_DAY)
+        share = availability(pool.absence)
+        if share < 1.0:
+            by_day = daily_on_duty(pool.staff, share, days, self.streams(f"absence:{name}"))
+        else:
+            by_day = np.full(days, pool.staff, dtype=np.int64)
+        start_array = np.array(starts, dtype=float)
+        day = np.minimum((start_array // MINUTES_PER_DAY).astype(np.int64), days - 1)
+        return np.column_stack((start_array, np.array(ends, dtype=float), by_day[day]))
 
     def _arrivals(self) -> list[Contact]:
         """Every contact of the run, from each source's own streams, in order of arrival."""
@@ -165,8 +217,8 @@ class FrontDoor:
             averted_p = 1.0 - (1.0 - averted_p) * (1.0 - trained)
         threshold_met = self._uniform("threshold_met", source, n) < spec.threshold_met
         return {
-            "urgency": _categorical(self._uniform("urgency", source, n), spec.urgency, URGENCIES),
-            "concern": _categorical(self._uniform("concern", source, n), spec.concern, CONCERNS),
+            "urgency": categorical(self._uniform("urgency", source, n), spec.urgency, URGENCIES),
+            "concern": categorical(self._uniform("concern", source, n), spec.concern, CONCERNS),
             "unclear": self._uniform("unclear", source, n) < unclear_p,
             "threshold_met": threshold_met,
             "known_family": self._uniform("known_family", source, n) < spec.known_family,
@@ -179,11 +231,11 @@ class FrontDoor:
     # -- draws for the pathway ----------------------------------------------------------------
     def chance(self, name: str, contact: Contact, k: int = 0, width: int = 1) -> float:
         """The contact's own uniform draw ``k`` (of ``width``) from stream ``name``."""
-        key = (name, contact.source)
+        key = (name, contact.key)
         draws = self._draws.get(key)
         if draws is None:
-            n = self._source_counts[contact.source]
-            draws = self.streams(f"{name}:{contact.source}").random((n, width))
+            n = self._source_counts[contact.key]
+            draws = self.streams(f"{name}:{contact.key}").random((n, width))
             self._draws[key] = draws
         return float(draws[contact.seq, k])
 
@@ -196,24 +248,102 @@ class FrontDoor:
         """
         if is_unset(dist):
             return 0.0
-        key = (name, contact.source)
+        key = (name, contact.key)
         draws = self._draws.get(key)
         if draws is None:
-            n = self._source_counts[contact.source]
-            sampler = make_sampler(dist, self.streams(f"{name}:{contact.source}"), name)
+            n = self._source_counts[contact.key]
+            sampler = make_sampler(dist, self.streams(f"{name}:{contact.key}"), name)
             draws = sampler.sample(n * width).reshape(n, width)
             self._draws[key] = draws
         return float(draws[contact.seq, k])
+
+    # -- downstream ---------------------------------------------------------------------------
+    def team_for(self, contact: Contact) -> str:
+        """The assessment team a referral goes to, by the teams' shares."""
+        teams = self.cfg.after_decision.assessment.teams
+        u = self.chance("assessment.team", contact)
+        total = sum(team.share for team in teams.values())
+        running = 0.0
+        for name, team in teams.items():
+            running += team.share / total
+            if u < running:
+                return name
+        return next(reversed(teams))
+
+    def re_contact(self, contact: Contact) -> Contact | None:
+        """A closed case comes back: a new contact from the same family and source.
+
+        It meets the threshold (a re-referral is a referral by definition) and the family is
+        known; its urgency and concern are drawn afresh from the source's mixes, keyed by the
+        original contact so scenarios stay paired.
+        """
+        generation = contact.generation + 1
+        key = f"{contact.key}#r{generation}"
+        self._source_counts.setdefault(key, self._source_counts[contact.key])
+        spec = self.cfg.demand.sources[contact.source]
+        probe = Contact(
+            id=-1,
+            source=contact.source,
+            seq=contact.seq,
+            arrival=self.env.now,
+            urgency="green",
+            concern="other",
+            unclear=False,
+            threshold_met=True,
+            known_family=True,
+            priority=0,
+            generation=generation,
+            key=key,
+        )
+        urgency = str(
+            categorical(np.array([self.chance("urgency", probe)]), spec.urgency, URGENCIES)[0]
+        )
+        concern = str(
+            categorical(np.array([self.chance("concern", probe)]), spec.concern, CONCERNS)[0]
+        )
+        again = Contact(
+            id=len(self.contacts),
+            source=contact.source,
+            seq=contact.seq,
+            arrival=self.env.now,
+            urgency=urgency,
+            concern=concern,
+            unclear=self.chance("unclear", probe) < spec.unclear,
+            threshold_met=True,
+            known_family=True,
+            priority=self.cfg.front_door.priority[urgency],
+            generation=generation,
+            key=key,
+        )
+        self.contacts.append(again)
+        return again
 
     # -- time ---------------------------------------------------------------------------------
     def is_open(self) -> bool:
         """Is the front door open now?"""
         return bool(self.calendar.is_open(self.env.now))
 
+    def working_day_deadline(self, start_clock: float, days: float) -> float:
+        """The instant ``days`` working days after the working-day clock reading
+        ``start_clock`` (which may lie before the run started); now at the earliest."""
+        ahead = start_clock + days - float(self.calendar.working_day_clock(0.0))
+        return max(self.env.now, self.add_working_days(0.0, max(ahead, 0.0)))
+
+    def add_working_days(self, t: float, days: float) -> float:
+        """``calendar.add_working_days``, or a time after the run if that lies beyond the
+        calendar (a process that far behind only needs to wait past the end of the run)."""
+        try:
+            return float(self.calendar.add_working_days(t, days))
+        except ValueError:
+            return self.window.stop + 1.0 + days * 1440.0
+
     def wait_until(self, wait: WaitConfig, minutes: float) -> float:
         """The instant a wait of ``minutes`` on ``wait.clock`` ends, starting now."""
         if wait.clock == "working":
-            return float(self.calendar.add_working_minutes(self.env.now, minutes))
+            try:
+                return float(self.calendar.add_working_minutes(self.env.now, minutes))
+            except ValueError:  # beyond the calendar: after the end of the run in any case
+                return max(self.env.now, self.window.stop) + 1.0 + minutes
         return self.env.now + minutes
 
     # -- running ------------------------------------------------------------------------------
@@ -222,15 +352,24 @@ class FrontDoor:
         from sim.pathway.front_door import contact_journey
 
         env = self.env
-        for contact in self.contacts:
+        for contact in self.contacts[: self._arrived]:  # not the backlog or re-referrals
             if contact.arrival > env.now:
                 yield env.timeout(contact.arrival - env.now)
             env.process(contact_journey(self, contact))
 
-    def run(self) -> None:
-        """Simulate until the end of the drain period."""
-        self.env.process(self._release_contacts())
-        self.env.run(until=self.window.stop)
+    def register_key(self, key: str, n: int) -> None:
+        """Make room for ``n`` contacts whose draws are keyed ``key`` (e.g. the backlog)."""
+        self._source_counts[key] = n
+
+    def run(self, until: float | None = None) -> None:
+        """Simulate until ``until`` (default: the end of the drain period)."""
+        from sim.backlog import start_from_backlog
+
+        if not self._started:
+            self._started = True
+            start_from_backlog(self)
+            self.env.process(self._release_contacts())
+        self.env.run(until=self.window.stop if until is None else until)
 
     def contact_frame(self) -> pd.DataFrame:
         """The contacts and their attributes (synthetic: nothing here identifies a child)."""
@@ -243,12 +382,14 @@ class FrontDoor:
                 "unclear": [c.unclear for c in self.contacts],
                 "threshold_met": [c.threshold_met for c in self.contacts],
                 "known_family": [c.known_family for c in self.contacts],
+                "generation": [c.generation for c in self.contacts],
+                "age_at_start": [c.age_at_start for c in self.contacts],
                 "arrival": [c.arrival for c in self.contacts],
             }
         )
 
 
-def _categorical(u: np.ndarray, mix: dict[str, float], names: tuple[str, ...]) -> np.ndarray:
+def categorical(u: np.ndarray, mix: dict[str, float], names: tuple[str, ...]) -> np.ndarray:
     """Map uniforms to category names by the cumulative mix (names in a fixed order).
 
     An empty mix puts everything in the last category (green; "other").

@@ -122,6 +122,9 @@ def simulate_replications(
     with _progress_bar(show, cfg.run.replications, cfg.scenario) as advance:
         results = list(_results_in_order(cfg, keep, advance))
     table = pd.DataFrame([{"replication": r.replication, **r.kpis} for r in results])
+    # A task that never happened in a replication took no hours there (not "unknown").
+    hours = [c for c in table.columns if c.startswith("hours_")]
+    table[hours] = table[hours].fillna(0.0)
     events = [r.events for r in results if r.events is not None]
     return Results(
         scenario=cfg.scenario,

@@ -1,11 +1,12 @@
 """Staff pools whose on-duty headcount follows a rota.
 
 A pool is a SimPy :class:`~simpy.resources.resource.PriorityResource` with one slot per member of
-staff. When the rota takes staff off duty, a *rota hold* (a request at a priority above all work)
-is placed on each slot that goes off duty. Because SimPy never pre-empts a plain priority
-resource, a task in progress at closing time finishes first and the hold takes the slot only
-then; work still waiting at closing waits behind the holds until the next opening. This is the
-"obstructor" pattern of the HSMA book, made exact for time-weighted statistics:
+staff (the establishment). When the rota takes staff off duty, a *rota hold* (a request at a
+priority above all work) is placed on each slot that goes off duty. Because SimPy never
+pre-empts a plain priority resource, a task in progress at closing time finishes first and the
+hold takes the slot only then; work still waiting at closing waits behind the holds until the
+next opening. This is the "obstructor" pattern of the HSMA book, made exact for time-weighted
+statistics:
 
 - *busy* counts slots doing work;
 - *on duty* counts slots not taken by a rota hold — so a worker finishing a task after closing is
@@ -14,6 +15,15 @@ then; work still waiting at closing waits behind the holds until the next openin
 
 All three are :class:`~sim.monitor.StepLevel` records, so utilisation over a window that cuts
 through a task (warm-up end, run end) counts only the part inside the window.
+
+The rota is either all-or-nothing (``off_duty``: everyone off over each interval) or a
+*schedule* of heads on duty per interval (``schedule``: rows ``(start, end, heads)``; nobody
+outside the rows), which is how sickness, vacancies and the like lower a day's heads
+(:mod:`sim.capacity`). Either way the rota becomes a list of *changes* of the heads wanted on
+duty, and a change places or lifts only the difference in holds: when heads fall, new holds
+queue for the slots as they free (nobody is pre-empted); when heads rise, pending holds are
+cancelled first (the worker they were waiting for simply stays on duty), then granted holds are
+released (staff come back on duty and waiting work starts at once).
 """
 
 from __future__ import annotations
@@ -34,8 +44,16 @@ ROTA_HOLD_PRIORITY = -1_000_000
 class StaffPool:
     """A named pool of interchangeable staff on a rota.
 
-    ``off_duty`` lists the ``(start, end)`` minute intervals when the pool is off duty (empty for
-    a 24/7 pool); the rota process places and lifts holds at their edges.
+    ``staff`` is the number of slots (the establishment, the most ever on duty). The rota is
+    given in one of two ways (neither: on duty 24/7 with every slot):
+
+    - ``off_duty``: ``(start, end)`` minute intervals when nobody is on duty (everyone is on duty
+      outside them);
+    - ``schedule``: ``(start, end, heads)`` rows meaning ``heads`` (an integer in
+      ``[0, staff]``) on duty in ``[start, end)``, and nobody outside every row.
+
+    Intervals and rows must be sorted and must not overlap (they may touch). The rota process
+    places and lifts holds only where the heads wanted on duty change.
     """
 
     def __init__(
@@ -45,9 +63,13 @@ class StaffPool:
         staff: int,
         off_duty: np.ndarray | None = None,
         time_factor: float = 1.0,
+        *,
+        schedule: np.ndarray | None = None,
     ) -> None:
         if staff < 1:
             raise ValueError(f"pool {name!r} needs at least one member of staff, got {staff}")
+        if off_duty is not None and schedule is not None:
+            raise ValueError(f"pool {name!r}: give off_duty or schedule, not both")
         self.env = env
         self.name = name
         self.staff = staff
@@ -57,9 +79,13 @@ class StaffPool:
         self.on_duty = StepLevel(env.now, float(staff))
         self.waiting = StepLevel(env.now, 0.0)
         self._holds: dict[PriorityRequest, bool] = {}  # hold -> has it taken its slot yet
-        off = np.empty((0, 2)) if off_duty is None else np.asarray(off_duty, dtype=float)
-        if len(off):
-            env.process(self._rota(off))
+        self._heads = staff
+        if schedule is not None:
+            times, heads = _schedule_changes(name, staff, env.now, schedule)
+        else:
+            times, heads = _off_duty_changes(name, staff, off_duty)
+        if len(times):
+            env.process(self._rota(times, heads))
 
     def seize(self, priority: int = 0) -> Generator[simpy.Event, Any, PriorityRequest]:
         """Wait for a member of staff (lower ``priority`` first); return the grant to release."""
@@ -77,12 +103,21 @@ class StaffPool:
         self.busy.change(self.env.now, -1.0)
 
     @property
+    def heads(self) -> int:
+        """Heads the rota wants on duty now (on duty may be more until running tasks end)."""
+        return self._heads
+
+    @property
     def queue_length(self) -> int:
         """Work waiting for this pool now (rota holds not counted)."""
         return int(self.waiting.level)
 
     def has_someone_free(self) -> bool:
-        """Is a member of staff on duty and idle, with nobody waiting?"""
+        """Is a member of staff on duty and idle, with nobody waiting?
+
+        A slot is free only if neither work nor a rota hold has it, so fewer heads on duty
+        means fewer free slots (a pending hold means every slot is taken).
+        """
         return self.queue_length == 0 and len(self.resource.users) < self.staff
 
     def utilisation(self, start: float, end: float) -> float:
@@ -91,18 +126,26 @@ class StaffPool:
         return self.busy.integral(start, end) / on_duty if on_duty > 0 else float("nan")
 
     # -- the rota -----------------------------------------------------------------------------
-    def _rota(self, off_duty: np.ndarray) -> Generator[simpy.Event, Any, None]:
-        """Take the pool off duty over each interval of ``off_duty``, then back on."""
-        for start, end in off_duty:
-            if start > self.env.now:
-                yield self.env.timeout(start - self.env.now)
-            self._go_off_duty()
-            if end > self.env.now:
-                yield self.env.timeout(end - self.env.now)
-            self._come_on_duty()
+    def _rota(self, times: list[float], heads: list[int]) -> Generator[simpy.Event, Any, None]:
+        """Set the heads wanted on duty to ``heads[i]`` at ``times[i]``."""
+        env = self.env
+        for time, wanted in zip(times, heads, strict=True):
+            if time > env.now:
+                yield env.timeout(time - env.now)
+            self._set_heads(wanted)
 
-    def _go_off_duty(self) -> None:
-        for _ in range(self.staff):
+    def _set_heads(self, heads: int) -> None:
+        """Place or lift holds so that ``staff - heads`` slots are held (or wait to be)."""
+        holds_wanted = self.staff - heads
+        difference = holds_wanted - len(self._holds)
+        if difference > 0:
+            self._place_holds(difference)
+        elif difference < 0:
+            self._lift_holds(-difference)
+        self._heads = heads
+
+    def _place_holds(self, count: int) -> None:
+        for _ in range(count):
             hold = self.resource.request(priority=ROTA_HOLD_PRIORITY)
             hold.callbacks.append(self._hold_granted)
             self._holds[hold] = False
@@ -113,12 +156,86 @@ class StaffPool:
             self._holds[hold] = True
             self.on_duty.change(self.env.now, -1.0)
 
-    def _come_on_duty(self) -> None:
-        for hold, counted in self._holds.items():
+    def _lift_holds(self, count: int) -> None:
+        """Lift ``count`` holds: pending ones first (latest first), then granted ones.
+
+        Cancelling a pending hold leaves the worker it waited for on duty. (Releasing a granted
+        hold while one is pending would only hand the freed slot to the pending hold, which
+        outranks all work: the same outcome with more events.) A hold granted in this very
+        instant but not yet processed has taken nobody off duty, so it goes before counted ones.
+        """
+        holds = list(self._holds.items())
+        pending = [hold for hold, _ in reversed(holds) if not hold.triggered]
+        granted = [(hold, counted) for hold, counted in reversed(holds) if hold.triggered]
+        granted.sort(key=lambda item: item[1])  # not yet counted before counted (stable)
+        for hold in pending[:count]:
+            del self._holds[hold]
+            hold.cancel()
+        for hold, counted in granted[: max(0, count - len(pending))]:
+            del self._holds[hold]
             if counted:
                 self.on_duty.change(self.env.now, 1.0)
-            if hold.triggered:
-                self.resource.release(hold)
-            else:
-                hold.cancel()
-        self._holds.clear()
+            self.resource.release(hold)
+
+
+def _off_duty_changes(
+    name: str, staff: int, off_duty: np.ndarray | None
+) -> tuple[list[float], list[int]]:
+    """The changes of heads wanted on duty for an all-or-nothing rota."""
+    off = np.empty((0, 2)) if off_duty is None else np.asarray(off_duty, dtype=float)
+    if off.size == 0:
+        return [], []
+    if off.ndim != 2 or off.shape[1] != 2:
+        raise ValueError(f"pool {name!r}: off_duty must be (start, end) rows, got {off.shape}")
+    edges = off.reshape(-1)  # start0, end0, start1, end1, ...
+    heads = np.tile(np.array([0, staff], dtype=np.int64), len(off))
+    return _changes(name, staff, edges, heads)
+
+
+def _schedule_changes(
+    name: str, staff: int, now: float, schedule: np.ndarray
+) -> tuple[list[float], list[int]]:
+    """The changes of heads wanted on duty for a schedule of ``(start, end, heads)`` rows."""
+    rows = np.asarray(schedule, dtype=float)
+    if rows.size == 0:
+        rows = np.empty((0, 3))
+    if rows.ndim != 2 or rows.shape[1] != 3:
+        raise ValueError(
+            f"pool {name!r}: schedule must be (start, end, heads) rows, got {rows.shape}"
+        )
+    heads = rows[:, 2]
+    if not (np.all(heads == np.round(heads)) and np.all((heads >= 0) & (heads <= staff))):
+        raise ValueError(f"pool {name!r}: schedule heads must be whole numbers in [0, {staff}]")
+    # Nobody on duty before the first row or between rows: each row turns its heads on at its
+    # start and off at its end; a row starting where the last ended overrides that "off".
+    edges = np.maximum(np.concatenate(([now], rows[:, :2].reshape(-1))), now)  # past → now
+    wanted = np.zeros(2 * len(rows) + 1, dtype=np.int64)
+    wanted[1::2] = heads.astype(np.int64)
+    return _changes(name, staff, edges, wanted)
+
+
+def _changes(
+    name: str, staff: int, times: np.ndarray, heads: np.ndarray
+) -> tuple[list[float], list[int]]:
+    """Keep the real changes of a step function given as ``heads[i]`` from ``times[i]`` on.
+
+    Of several edges at one instant the last wins; edges that leave the heads as they were
+    (starting from ``staff``) are dropped, so touching intervals with equal heads never place
+    or lift a hold.
+    """
+    if np.isnan(times).any() or np.any(np.diff(times) < 0):
+        raise ValueError(f"pool {name!r}: rota intervals must be sorted and must not overlap")
+    last_at_time = np.append(times[1:] != times[:-1], True)
+    keep_times: list[float] = []
+    keep_heads: list[int] = []
+    level = staff
+    for time, wanted in zip(
+        times[last_at_time].tolist(), heads[last_at_time].tolist(), strict=True
+    ):
+        if not np.isfinite(time):
+            break  # an open-ended row: nothing changes after it
+        if wanted != level:
+            keep_times.append(time)
+            keep_heads.append(wanted)
+            level = wanted
+    return keep_times, keep_heads

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 
 from sim.arrivals import HOURS_PER_WEEK
@@ -18,6 +19,7 @@ from sim.calendar import validate_calendar_config
 from sim.config import (
     CONCERNS,
     URGENCIES,
+    WEEKDAYS,
     Config,
     DistributionConfig,
     StageConfig,
@@ -27,7 +29,8 @@ from sim.config import (
 from sim.demand import validate_demand_extras
 from sim.distributions import validate_distribution
 from sim.errors import ConfigError
-from sim.pathway.front_door import BELOW_THRESHOLD
+from sim.pathway.after_decision import S47_OUTCOMES
+from sim.pathway.front_door import BELOW_THRESHOLD, STAGES
 from sim.theory import check_assumptions
 
 ROTAS = ("office", "out_of_hours", "always")
@@ -43,6 +46,8 @@ def validate(cfg: Config) -> None:
     _validate_demand(cfg)
     _validate_staffing(cfg)
     _validate_front_door(cfg)
+    _validate_after_decision(cfg)
+    _validate_backlog(cfg)
     if cfg.verification.kind not in VERIFICATION_KINDS:
         raise ConfigError(
             "verification.kind",
@@ -204,6 +209,37 @@ def _validate_staffing(cfg: Config) -> None:
         require(pool.staff >= 1, f"{key}.staff", pool.staff, "must be an integer ≥ 1 (people)")
         require(pool.rota in ROTAS, f"{key}.rota", pool.rota, f"must be one of {_names(ROTAS)}")
         _positive(pool.time_factor, f"{key}.time_factor")
+        absence = pool.absence
+        akey = f"{key}.absence"
+        for field_name in ("vacancy_pct", "sickness_pct"):
+            value = getattr(absence, field_name)
+            require(
+                _finite(value) and 0 <= value < 100,
+                f"{akey}.{field_name}",
+                value,
+                "must be a percentage in [0, 100)",
+            )
+        for field_name, unit in (
+            ("supervision_hours_per_month", "hours a month"),
+            ("training_days_per_year", "days a year"),
+        ):
+            value = getattr(absence, field_name)
+            require(
+                _finite(value) and value >= 0,
+                f"{akey}.{field_name}",
+                value,
+                f"must be a number ≥ 0 ({unit})",
+            )
+        _positive(absence.contract_hours_per_week, f"{akey}.contract_hours_per_week", " (hours)")
+        from sim.capacity import supervision_share, training_share
+
+        away = supervision_share(absence) + training_share(absence)
+        require(
+            away < 1,
+            akey,
+            f"{away:.0%} of contracted hours in supervision and training",
+            "supervision and training must take under 100% of contracted hours",
+        )
 
 
 def _validate_front_door(cfg: Config) -> None:
@@ -298,7 +334,8 @@ def _validate_partner_check(cfg: Config) -> None:
     for agency, agency_spec in spec.agencies.items():
         akey = f"{key}.agencies.{agency}"
         _probability(agency_spec.request_probability, f"{akey}.request_probability")
-        _wait(agency_spec.response, f"{akey}.response", required=not spec.hub.enabled)
+        hubbed = spec.hub.enabled and (not spec.hub.agencies or agency in spec.hub.agencies)
+        _wait(agency_spec.response, f"{akey}.response", required=not hubbed)
     timeout = spec.timeout_working_minutes
     require(
         timeout is None or (_finite(timeout) and timeout >= 0),
@@ -309,6 +346,7 @@ def _validate_partner_check(cfg: Config) -> None:
     hub = spec.hub
     if hub.enabled:
         _pool(hub.pool, cfg, f"{key}.hub.pool", required=True)
+        _subset(hub.agencies, spec.agencies, f"{key}.hub.agencies")
         _duration(hub.effort, f"{key}.hub.effort", required=True)
         for urgency, hours in hub.rag_target_working_hours.items():
             hkey = f"{key}.hub.rag_target_working_hours.{urgency}"
@@ -329,3 +367,170 @@ def _validate_decision(cfg: Config) -> None:
     _wait(spec.handoff, f"{key}.handoff")
     for name in ("idva_probability", "exploitation_panel_probability", "appropriate_probability"):
         _probability(getattr(spec, name), f"{key}.{name}")
+
+
+_CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _clock_time(value: str, key: str) -> None:
+    require(bool(_CLOCK_TIME.match(value)), key, value, "must be a time of day HH:MM")
+
+
+def _validate_after_decision(cfg: Config) -> None:
+    spec = cfg.after_decision
+    key = "after_decision"
+    panel = spec.step_up_panel
+    if panel.enabled:
+        pkey = f"{key}.step_up_panel"
+        _subset(panel.sources, cfg.demand.sources, f"{pkey}.sources")
+        _subset(panel.urgent_urgencies, URGENCIES, f"{pkey}.urgent_urgencies")
+        require(
+            panel.weekday in WEEKDAYS,
+            f"{pkey}.weekday",
+            panel.weekday,
+            f"must be one of {', '.join(WEEKDAYS)}",
+        )
+        _clock_time(panel.time, f"{pkey}.time")
+        _clock_time(panel.deadline_time, f"{pkey}.deadline_time")
+        require(panel.every_weeks >= 1, f"{pkey}.every_weeks", panel.every_weeks, "must be ≥ 1")
+        require(
+            panel.deadline_days_before >= 0,
+            f"{pkey}.deadline_days_before",
+            panel.deadline_days_before,
+            "must be ≥ 0 (days)",
+        )
+        if panel.first_date is not None:
+            try:
+                dt.date.fromisoformat(panel.first_date)
+            except ValueError:
+                raise ConfigError(
+                    f"{pkey}.first_date",
+                    panel.first_date,
+                    "must be null or a date written YYYY-MM-DD",
+                ) from None
+        _probability(panel.accept_probability, f"{pkey}.accept_probability")
+    strategy = spec.strategy_discussion
+    if strategy.enabled:
+        skey = f"{key}.strategy_discussion"
+        require(len(strategy.attendees) > 0, f"{skey}.attendees", [], "must name at least one pool")
+        for i, name in enumerate(strategy.attendees):
+            _pool(name, cfg, f"{skey}.attendees[{i}]", required=True)
+        _wait(strategy.lead_time, f"{skey}.lead_time")
+        _duration(strategy.duration, f"{skey}.duration", required=True)
+        _positive(strategy.target_working_days, f"{skey}.target_working_days", " (working days)")
+        _probability(strategy.s47_probability, f"{skey}.s47_probability")
+        s47 = spec.section47
+        qkey = f"{key}.section47"
+        _wait(s47.see_child, f"{qkey}.see_child")
+        _duration(s47.outcome_working_days, f"{qkey}.outcome_working_days", required=True)
+        _mix(s47.outcomes, S47_OUTCOMES, f"{qkey}.outcomes")
+        _duration(s47.icpc_lead_working_days, f"{qkey}.icpc_lead_working_days", required=True)
+        _stage(s47.conference, cfg, f"{qkey}.conference")
+    _validate_assessment(cfg)
+    again = spec.re_referral
+    _probability(again.probability, f"{key}.re_referral.probability")
+    _positive(again.within_days, f"{key}.re_referral.within_days", " (days)")
+    require(
+        again.max_generations >= 0,
+        f"{key}.re_referral.max_generations",
+        again.max_generations,
+        "must be an integer ≥ 0",
+    )
+
+
+def _validate_assessment(cfg: Config) -> None:
+    spec = cfg.after_decision.assessment
+    key = "after_decision.assessment"
+    if not spec.enabled:
+        return
+    require(len(spec.teams) > 0, f"{key}.teams", {}, "must name at least one team")
+    for name, team in spec.teams.items():
+        tkey = f"{key}.teams.{name}"
+        _probability(team.share, f"{tkey}.share")
+        require(
+            team.social_workers >= 1,
+            f"{tkey}.social_workers",
+            team.social_workers,
+            "must be an integer ≥ 1 (people)",
+        )
+        require(
+            team.caseload_cap >= 1,
+            f"{tkey}.caseload_cap",
+            team.caseload_cap,
+            "must be an integer ≥ 1 (cases)",
+        )
+        require(
+            _finite(team.other_cases) and 0 <= team.other_cases < team.caseload_cap,
+            f"{tkey}.other_cases",
+            team.other_cases,
+            "must be ≥ 0 and below caseload_cap (cases)",
+        )
+    total = sum(team.share for team in spec.teams.values())
+    require(
+        abs(total - 1.0) <= SHARE_TOLERANCE,
+        f"{key}.teams.*.share",
+        round(total, 9),
+        "the shares of all teams must sum to 1",
+    )
+    _wait(spec.first_visit, f"{key}.first_visit")
+    require(spec.visits_min >= 1, f"{key}.visits_min", spec.visits_min, "must be ≥ 1")
+    require(
+        spec.visits_max >= spec.visits_min,
+        f"{key}.visits_max",
+        spec.visits_max,
+        f"must be ≥ visits_min ({spec.visits_min})",
+    )
+    _wait(spec.visit_gap, f"{key}.visit_gap")
+    require(
+        _finite(spec.gap_caseload_elasticity) and spec.gap_caseload_elasticity >= 0,
+        f"{key}.gap_caseload_elasticity",
+        spec.gap_caseload_elasticity,
+        "must be ≥ 0",
+    )
+    _wait(spec.write_up, f"{key}.write_up")
+    _wait(spec.long_write_up, f"{key}.long_write_up")
+    _probability(spec.long_write_up_probability, f"{key}.long_write_up_probability")
+    deadline = spec.deadline_working_days
+    require(
+        deadline is None or (_finite(deadline) and deadline >= 1),
+        f"{key}.deadline_working_days",
+        deadline,
+        "must be null or a number ≥ 1 (working days)",
+    )
+    _probability(spec.deadline_push_probability, f"{key}.deadline_push_probability")
+    _stage(spec.sign_off, cfg, f"{key}.sign_off")
+
+
+def _validate_backlog(cfg: Config) -> None:
+    spec = cfg.backlog
+    for stage, count in spec.front_door.items():
+        key = f"backlog.front_door.{stage}"
+        require(stage in STAGES, key, count, f"must be one of {', '.join(STAGES)}")
+        require(count >= 0, key, count, "must be a count ≥ 0")
+    require(
+        spec.step_up_panel >= 0, "backlog.step_up_panel", spec.step_up_panel, "must be a count ≥ 0"
+    )
+    teams = cfg.after_decision.assessment.teams
+    for part in ("assessments", "awaiting_allocation"):
+        for team, ages in getattr(spec, part).items():
+            key = f"backlog.{part}.{team}"
+            require(
+                team in teams,
+                key,
+                team,
+                f"must name one of after_decision.assessment.teams: {_names(teams)}",
+            )
+            for i, age in enumerate(ages):
+                require(
+                    _finite(age) and age >= 0,
+                    f"{key}[{i}]",
+                    age,
+                    "must be an age ≥ 0 (working days since referral)",
+                )
+    for i, days in enumerate(spec.re_referrals_due_days):
+        require(
+            _finite(days) and days >= 0,
+            f"backlog.re_referrals_due_days[{i}]",
+            days,
+            "must be ≥ 0 (days from the start)",
+        )

@@ -9,22 +9,21 @@ rows of ``parameters.md`` §3 (the findings of the Ofsted letter) that each step
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import simpy
-
-from sim.config import DistributionConfig, StageConfig, WaitConfig
+from sim.config import WaitConfig
+from sim.pathway.after_decision import after_referral
+from sim.pathway.step_up import step_up_panel, waits_for_panel
+from sim.pathway.steps import Process, pick, record_outcome, task, wait, work
 
 if TYPE_CHECKING:
     from sim.model import Contact, FrontDoor
     from sim.staff import StaffPool
 
-Process = Generator[simpy.Event, Any, None]
-
 STAGES = ("triage", "screening", "partner_check", "decision")
 """The stages the verification presets reduce to (and whose waits they check)."""
 
+_WORKING = WaitConfig(clock="working")
 BELOW_THRESHOLD = ("nfa_advice", "universal_services", "early_help")
 REFERRAL_OUTCOMES = ("strategy_discussion", "assessment")
 OUTCOMES = REFERRAL_OUTCOMES + BELOW_THRESHOLD
@@ -33,6 +32,11 @@ OUTCOMES = REFERRAL_OUTCOMES + BELOW_THRESHOLD
 def contact_journey(door: FrontDoor, contact: Contact) -> Process:
     """One contact from arrival to the manager's decision and what follows it."""
     fd = door.cfg.front_door
+    if waits_for_panel(door, contact):
+        stepped_up = yield from step_up_panel(door, contact, submitted=contact.key == "backlog")
+        if not stepped_up:  # the panel keeps the family in early help
+            record_outcome(door, contact, "early_help")
+            return
     door.log.record(contact.id, "contact", door.env.now)
     if fd.out_of_hours.enabled and not door.is_open():
         if contact.urgency in fd.out_of_hours.emergency_urgencies:
@@ -41,17 +45,28 @@ def contact_journey(door: FrontDoor, contact: Contact) -> Process:
         yield from wait_for_opening(door, contact)
     if contact.source in fd.step_up.sources:
         yield from task(door, contact, "step_up_documentation", fd.step_up.documentation)
-    yield from task(door, contact, "triage", fd.triage)
-    if closed_at_triage(door, contact):
-        decide_outcome(door, contact)
-        return
-    if contact.unclear:
-        yield from clarify(door, contact)
-    yield from history_check(door, contact)
-    yield from screen(door, contact)
-    if needs_partner_information(door, contact):
+    yield from work_the_contact(door, contact)
+
+
+def work_the_contact(door: FrontDoor, contact: Contact, start_at: str = "triage") -> Process:
+    """Triage, screening, partner checks and the decision — from ``start_at`` onwards, so a
+    run that starts from today's backlog can pick a contact up where it is waiting."""
+    begin = STAGES.index(start_at)
+    if begin == 0:
+        yield from task(door, contact, "triage", door.cfg.front_door.triage)
+        if closed_at_triage(door, contact):
+            decide_outcome(door, contact)
+            return
+    if begin <= 1:
+        if contact.unclear:
+            yield from clarify(door, contact)
+        yield from history_check(door, contact)
+        yield from screen(door, contact)
+    if begin <= 1 and needs_partner_information(door, contact):
         yield from seek_consent(door, contact)
         yield from request_partner_information(door, contact)
+    elif begin == 2:  # the backlog's requests are out: wait for the replies
+        yield from request_partner_information(door, contact, requested=True)
     yield from manager_decision(door, contact)
     decide_outcome(door, contact)
 
@@ -150,8 +165,16 @@ def seek_consent(door: FrontDoor, contact: Contact) -> Process:
         door.log.record(contact.id, "consent_recorded", door.env.now)
 
 
-def request_partner_information(door: FrontDoor, contact: Contact) -> Process:
-    """Ask police, health, school … in parallel; the worker is free while they answer."""
+def request_partner_information(
+    door: FrontDoor, contact: Contact, requested: bool = False
+) -> Process:
+    """Ask police, health, school … in parallel; the worker is free while they answer.
+
+    Agencies co-located in an integrated hub are checked there by partner staff; the others
+    are asked by a social worker (one sitting, effort per agency) and reply after their
+    elapsed time. At the chase deadline the worker chases and the decision goes ahead.
+    ``requested``: the requests were sent before the run started (a backlog).
+    """
     spec = door.cfg.front_door.partner_check
     asked = [
         agency
@@ -160,27 +183,28 @@ def request_partner_information(door: FrontDoor, contact: Contact) -> Process:
     ]
     if not asked:
         return
-    if spec.hub.enabled:
-        yield from _checks_in_hub(door, contact, asked)
-        return
+    hub = spec.hub
+    in_hub = [a for a in asked if hub.enabled and (not hub.agencies or a in hub.agencies)]
+    outside = [a for a in asked if a not in in_hub]
     pool = door.pools[spec.pool] if spec.pool is not None else None
-    if pool is not None:  # one sitting: the worker writes every request, effort per agency
+    if pool is not None and outside and not requested:  # one sitting: every request
         minutes = sum(
             door.minutes(f"partner_request.{agency}", spec.request_effort, contact)
-            for agency in asked
+            for agency in outside
         )
         yield from work(door, contact, "partner_request", pool, minutes)
     env = door.env
     door.log.record(contact.id, "partner_check_start", env.now)
-    replies = [env.process(_agency_reply(door, contact, agency)) for agency in asked]
-    everyone = env.all_of(replies)
+    answers = [env.process(_agency_reply(door, contact, a)) for a in outside]
+    answers += [env.process(_check_in_hub(door, contact, a)) for a in in_hub]
+    everyone = env.all_of(answers)
     if spec.timeout_working_minutes is None:
         yield everyone
     else:
-        deadline = door.calendar.add_working_minutes(env.now, spec.timeout_working_minutes)
-        yield everyone | env.timeout(float(deadline) - env.now)
+        deadline = door.wait_until(_WORKING, spec.timeout_working_minutes)
+        yield everyone | env.timeout(deadline - env.now)
     door.log.record(contact.id, "partner_check_end", env.now)
-    if pool is None:
+    if pool is None or not outside:
         return
     if not everyone.triggered:
         minutes = door.minutes("partner_chase", spec.chase_effort, contact)
@@ -195,27 +219,12 @@ def _agency_reply(door: FrontDoor, contact: Contact, agency: str) -> Process:
     yield door.env.timeout(door.wait_until(response, minutes) - door.env.now)
 
 
-def _checks_in_hub(door: FrontDoor, contact: Contact, asked: list[str]) -> Process:
-    """Integrated front door: partner staff in the hub check their own systems, in parallel."""
+def _check_in_hub(door: FrontDoor, contact: Contact, agency: str) -> Process:
+    """Integrated front door: a partner in the hub checks their own agency's systems."""
     hub = door.cfg.front_door.partner_check.hub
     assert hub.pool is not None  # validated
-    pool = door.pools[hub.pool]
-    env = door.env
-    door.log.record(contact.id, "partner_check_start", env.now)
-    checks = [
-        env.process(
-            work(
-                door,
-                contact,
-                "hub_check",
-                pool,
-                door.minutes(f"hub_check.{a}", hub.effort, contact),
-            )
-        )
-        for a in asked
-    ]
-    yield env.all_of(checks)
-    door.log.record(contact.id, "partner_check_end", env.now)
+    minutes = door.minutes(f"hub_check.{agency}", hub.effort, contact)
+    yield from work(door, contact, "hub_check", door.pools[hub.pool], minutes)
 
 
 # -- decision and what follows [11, 12, 13, 14] --------------------------------------------------
@@ -262,9 +271,10 @@ def decide_outcome(door: FrontDoor, contact: Contact) -> None:
         to_strategy = door.chance("decision.strategy", contact) < share
         outcome = "strategy_discussion" if to_strategy else "assessment"
     else:
-        outcome = _pick(door.chance("decision.below", contact), spec.below_threshold_outcomes)
-    log.record(contact.id, "outcome", env.now)
-    log.record(contact.id, f"to_{outcome}", env.now)
+        outcome = pick(
+            door.chance("decision.below", contact), spec.below_threshold_outcomes, BELOW_THRESHOLD
+        )
+    record_outcome(door, contact, outcome)
     if door.chance("decision.appropriate", contact) < spec.appropriate_probability:
         log.record(contact.id, "outcome_appropriate", env.now)
     if contact.concern == "domestic_abuse" and door.chance("idva", contact) < spec.idva_probability:
@@ -275,77 +285,7 @@ def decide_outcome(door: FrontDoor, contact: Contact) -> None:
     ):
         log.record(contact.id, "exploitation_panel_referral", env.now)
     if contact.threshold_met:
-        env.process(wait(door, contact, "handoff", spec.handoff))
+        env.process(after_referral(door, contact, outcome))
     feedback = door.cfg.front_door.feedback
     if feedback.enabled and door.chance("feedback.sent", contact) < feedback.probability:
         env.process(task(door, contact, "feedback", feedback, route=False))
-
-
-def _pick(u: float, mix: dict[str, float]) -> str:
-    """The below-threshold outcome for uniform ``u`` (empty mix: no further action)."""
-    if not mix:
-        return BELOW_THRESHOLD[0]
-    total = sum(mix.values())
-    running = 0.0
-    for name in BELOW_THRESHOLD:
-        running += mix.get(name, 0.0) / total
-        if u < running:
-            return name
-    return BELOW_THRESHOLD[-1]
-
-
-# -- the two building blocks --------------------------------------------------------------------
-def task(
-    door: FrontDoor,
-    contact: Contact,
-    name: str,
-    spec: StageConfig,
-    *,
-    k: int = 0,
-    width: int = 1,
-    scale: float = 1.0,
-    route: bool = True,
-) -> Process:
-    """A task from config: skipped if off or (with ``probability``) not needed, else staff work
-    — or, with no pool, an external delay that holds nobody."""
-    if not spec.enabled:
-        return
-    if (
-        route
-        and spec.probability < 1.0
-        and door.chance(f"{name}.route", contact) >= spec.probability
-    ):
-        return
-    minutes = door.minutes(name, spec.duration, contact, k, width) * scale
-    pool = door.pools[spec.pool] if spec.pool is not None else None
-    yield from work(door, contact, name, pool, minutes)
-
-
-def work(
-    door: FrontDoor, contact: Contact, name: str, pool: StaffPool | None, minutes: float
-) -> Process:
-    """Queue for a member of ``pool`` (by urgency), do ``minutes`` of work, release them."""
-    env, log = door.env, door.log
-    if pool is None:
-        log.record(contact.id, f"{name}_start", env.now)
-        yield env.timeout(minutes)
-        log.record(contact.id, f"{name}_end", env.now)
-        return
-    log.record(contact.id, f"{name}_queued", env.now, pool.name)
-    grant = yield from pool.seize(contact.priority)
-    log.record(contact.id, f"{name}_start", env.now, pool.name)
-    yield env.timeout(minutes * pool.time_factor)
-    pool.release(grant)
-    log.record(contact.id, f"{name}_end", env.now, pool.name)
-
-
-def wait(
-    door: FrontDoor, contact: Contact, name: str, spec: WaitConfig, *, k: int = 0, width: int = 1
-) -> Process:
-    """An elapsed wait on someone outside the front door, on working or calendar time."""
-    dist: DistributionConfig = spec.duration
-    minutes = door.minutes(name, dist, contact, k, width)
-    env = door.env
-    door.log.record(contact.id, f"{name}_start", env.now)
-    yield env.timeout(door.wait_until(spec, minutes) - env.now)
-    door.log.record(contact.id, f"{name}_end", env.now)

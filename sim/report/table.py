@@ -37,6 +37,14 @@ HEADLINE = (
     "partner_info_wait_working_days_mean",
     "inappropriate_contact_hours",
     "open_at_end",
+    "step_up_working_days_mean",
+    "strategy_discussion_working_days_mean",
+    "strategy_discussion_within_target_pct",
+    "icpc_within_15wd_pct",
+    "assessment_within_45wd_pct",
+    "assessment_working_days_median",
+    "allocation_wait_working_days_mean",
+    "re_referral_pct",
 )
 """The KPIs printed after a run; every KPI is in summary.json and replications.csv."""
 
@@ -44,7 +52,7 @@ HEADLINE = (
 def shown_kpis(results: Results, theory: dict[str, float] | None) -> list[str]:
     """Headline KPIs, every utilisation, and (when verifying) every KPI with a theory value."""
     names = [k for k in HEADLINE if k in results.summary]
-    names += [k for k in results.summary if k.startswith("utilisation_")]
+    names += [k for k in results.summary if k.startswith(("utilisation_", "caseload_mean_"))]
     names += [k for k in (theory or {}) if k in results.summary and k not in names]
     return names
 

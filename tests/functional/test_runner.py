@@ -18,7 +18,8 @@ from sim.config import Config
 from sim.model import MINUTES_PER_DAY, build
 from sim.runner import Results, confidence_interval, simulate_replications, summarise
 
-SMALL = [
+SMALL = [  # the front door alone: these tests are about the runner, not the downstream teams
+    "after_decision=none",
     "run.horizon_days=20",
     "run.warmup_days=5",
     "run.drain_days=5",

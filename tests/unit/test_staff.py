@@ -241,3 +241,190 @@ def test_one_slot_held_and_one_ending_at_reopening() -> None:
     assert spans["c"] == spans["d"] == (250, 260)
     assert_steps(pool.on_duty, [0, 150, 200, 300, 400], [2, 1, 2, 0, 2])
     assert pool.on_duty.level == 2
+
+
+# -- a schedule of heads on duty ------------------------------------------------------------------
+
+
+def simulate_schedule(
+    staff: int,
+    schedule: list[list[float]],
+    jobs: list[tuple[str, float, float, int]],
+    until: float,
+    probes: tuple[float, ...] = (),
+) -> tuple[StaffPool, Spans, dict[float, tuple[int, bool]]]:
+    """As :func:`simulate`, with ``(start, end, heads)`` rows; at each probe time record the
+    heads wanted on duty and whether someone is free."""
+    env = simpy.Environment()
+    pool = StaffPool(env, "team", staff, schedule=np.array(schedule))
+    spans: Spans = {}
+    for name, arrive, duration, priority in jobs:
+        env.process(
+            job(env, pool, spans, name, arrive=arrive, duration=duration, priority=priority)
+        )
+    seen: dict[float, tuple[int, bool]] = {}
+
+    def probe(at: float) -> Generator[simpy.Event, Any, None]:
+        yield env.timeout(at)
+        seen[at] = (pool.heads, pool.has_someone_free())
+
+    for at in probes:
+        env.process(probe(at))
+    env.run(until=until)
+    return pool, spans, seen
+
+
+def test_schedule_heads_two_then_one_then_three() -> None:
+    # staff 3; heads 2 in [0, 100), 1 in [100, 200), 3 in [200, 300), nobody from 300.
+    #   0: one idle slot held -> on duty 2.
+    #   a works [50, 150), b [60, 160): both busy when heads fall to 1 at 100; neither is
+    #      pre-empted. The new hold waits and takes a's slot at 150 (on duty 1).
+    #   c arrives 120 (behind the hold) and starts when b ends at 160, on the one slot on duty.
+    #   d arrives 170: waits for c (ends 190). e arrives 175: waits until heads rise at 200.
+    #   200: both holds lifted -> on duty 3, e starts at once.
+    #   300: heads 0. d and e are done; f (works [250, 350)) overruns: on duty 1 until 350.
+    pool, spans, seen = simulate_schedule(
+        staff=3,
+        schedule=[[0, 100, 2], [100, 200, 1], [200, 300, 3]],
+        jobs=[
+            ("a", 50, 100, 0),
+            ("b", 60, 100, 0),
+            ("c", 120, 30, 0),
+            ("d", 170, 50, 0),
+            ("e", 175, 20, 0),
+            ("f", 250, 100, 0),
+        ],
+        until=400,
+        probes=(55, 65, 130, 195, 210, 310),
+    )
+    assert spans == {
+        "a": (50, 150),
+        "b": (60, 160),
+        "c": (160, 190),
+        "d": (190, 240),
+        "e": (200, 220),
+        "f": (250, 350),
+    }
+    assert_steps(pool.on_duty, [0, 150, 200, 300, 350], [2, 1, 3, 1, 0])
+    assert pool.on_duty.integral(0, 400) == 2 * 150 + 1 * 50 + 3 * 100 + 1 * 50
+    assert pool.busy.integral(0, 400) == 100 + 100 + 30 + 50 + 20 + 100
+    assert pool.utilisation(0, 400) == 400 / 700
+    assert pool.on_duty.integral(100, 200) == 1 * 50 + 2 * 50  # a's overrun to 150 counts
+    # Someone free only when an on-duty slot is idle and nothing waits:
+    assert seen == {
+        55: (2, True),  # hold + a: one of the two on duty is idle
+        65: (2, False),  # hold + a + b
+        130: (1, False),  # a and b overrunning, c waiting
+        195: (1, False),  # d busy, e waiting
+        210: (3, True),  # d and e busy, the third idle
+        310: (0, False),  # f overrunning, heads 0
+    }
+    assert len(pool.resource.users) == 3 and len(pool.resource.queue) == 0  # all held at 400
+
+
+def test_rising_heads_cancel_a_pending_hold_before_releasing_a_granted_one() -> None:
+    # staff 2; heads 2, then 0 in [100, 150), then 1 in [150, 300), then 0.
+    # a works [50, 250). At 100 the idle slot is held (on duty 1) and a second hold waits for a.
+    # At 150 one hold is lifted: the *pending* one, so a simply stays on duty and the idle slot
+    # stays held (on duty 1 = heads). b (arrives 160) waits for a, starting at 250.
+    pool, spans, _ = simulate_schedule(
+        staff=2,
+        schedule=[[0, 100, 2], [100, 150, 0], [150, 300, 1]],
+        jobs=[("a", 50, 200, 0), ("b", 160, 10, 0)],
+        until=400,
+    )
+    assert spans == {"a": (50, 250), "b": (250, 260)}
+    assert_steps(pool.on_duty, [0, 100, 300], [2, 1, 0])
+
+
+def test_changing_heads_places_or_lifts_only_the_difference() -> None:
+    env = simpy.Environment()
+    pool = StaffPool(
+        env,
+        "team",
+        5,
+        schedule=np.array([[0, 100, 5], [100, 200, 3], [200, 300, 2], [300, 400, 4]]),
+    )
+    placed: list[tuple[float, int]] = []
+    request = pool.resource.request
+
+    def counting(priority: int = 0, preempt: bool = True) -> Any:
+        placed.append((env.now, priority))
+        return request(priority=priority, preempt=preempt)
+
+    pool.resource.request = counting  # type: ignore[method-assign]
+    env.run(until=500)
+    # 5 -> 3 at 100: 2 holds; 3 -> 2 at 200: 1 more; 2 -> 4 at 300: lift 2; 4 -> 0 at 400: 4.
+    assert [t for t, _ in placed] == [100, 100, 200, 400, 400, 400, 400]
+    assert_steps(pool.on_duty, [0, 100, 200, 300, 400], [5, 3, 2, 4, 0])
+
+
+def test_touching_rows_with_equal_heads_change_nothing() -> None:
+    # Daily rows of 2 heads on a 24/7 pool: never a hold; a task runs across the row boundary.
+    rows = [[day * 1440.0, (day + 1) * 1440.0, 2] for day in range(3)]
+    pool, spans, _ = simulate_schedule(
+        staff=2, schedule=rows, jobs=[("a", 1400, 100, 0)], until=3 * 1440
+    )
+    assert spans == {"a": (1400, 1500)}
+    assert_steps(pool.on_duty, [0], [2])
+
+
+def test_schedule_with_full_heads_matches_off_duty_rota() -> None:
+    # The all-or-nothing rota of test_capacity_above_one_holds_each_slot_as_it_frees as rows:
+    # on duty [0, 100) and [200, 1000) with all 3 staff, nobody in [100, 200).
+    jobs = [
+        ("a", 50, 60, 0),
+        ("b", 60, 90, 0),
+        ("c", 120, 40, 0),
+        ("d", 130, 40, 0),
+        ("e", 140, 40, 0),
+        ("f", 160, 40, 0),
+    ]
+    old, old_spans = simulate(staff=3, off_duty=[[100.0, 200.0]], jobs=jobs, until=300)
+    new, new_spans, _ = simulate_schedule(
+        staff=3, schedule=[[0, 100, 3], [200, 1000, 3]], jobs=jobs, until=300
+    )
+    assert new_spans == old_spans
+    for level in ("on_duty", "busy", "waiting"):
+        old_steps = getattr(old, level).steps()
+        new_steps = getattr(new, level).steps()
+        np.testing.assert_array_equal(old_steps[0], new_steps[0])
+        np.testing.assert_array_equal(old_steps[1], new_steps[1])
+
+
+def test_nobody_on_duty_before_the_first_row_or_between_rows() -> None:
+    pool, spans, _ = simulate_schedule(
+        staff=2,
+        schedule=[[100, 200, 1], [300, 400, 2]],
+        jobs=[("a", 0, 10, 0), ("b", 250, 10, 0), ("c", 250, 10, 0)],
+        until=500,
+    )
+    assert spans == {"a": (100, 110), "b": (300, 310), "c": (300, 310)}
+    assert_steps(pool.on_duty, [0, 100, 200, 300, 400], [0, 1, 0, 2, 0])
+
+
+@pytest.mark.parametrize(
+    ("schedule", "match"),
+    [
+        ([[0, 100, 3]], "whole numbers"),  # more heads than staff
+        ([[0, 100, -1]], "whole numbers"),
+        ([[0, 100, 1.5]], "whole numbers"),
+        ([[0, 100, 1], [50, 150, 1]], "sorted"),  # overlapping
+        ([[100, 200, 1], [0, 50, 1]], "sorted"),  # out of order
+        ([[0, 100]], "rows"),
+    ],
+)
+def test_bad_schedules_are_rejected(schedule: list[list[float]], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        StaffPool(simpy.Environment(), "team", 2, schedule=np.array(schedule))
+
+
+def test_off_duty_and_schedule_together_are_rejected() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        StaffPool(
+            simpy.Environment(),
+            "team",
+            2,
+            np.array([[0.0, 10.0]]),
+            schedule=np.array([[0, 10, 1]]),
+        )

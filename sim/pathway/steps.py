@@ -1,0 +1,92 @@
+"""The building blocks every pathway process is made of: staff work, an elapsed wait, a task
+from config, and recording an outcome. Each writes its steps to the event log."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from sim.config import DistributionConfig, StageConfig, WaitConfig
+
+if TYPE_CHECKING:
+    from sim.model import Contact, FrontDoor
+    from sim.staff import StaffPool
+
+Process = Generator[simpy.Event, Any, None]
+
+
+def record_outcome(door: FrontDoor, contact: Contact, outcome: str) -> None:
+    """Log the decision and where it sends the child (exactly once per contact)."""
+    door.log.record(contact.id, "outcome", door.env.now)
+    door.log.record(contact.id, f"to_{outcome}", door.env.now)
+
+
+def pick(u: float, mix: dict[str, float], names: tuple[str, ...]) -> str:
+    """The category of ``names`` that uniform ``u`` falls in (an empty mix: the first)."""
+    if not mix:
+        return names[0]
+    total = sum(mix.values())
+    running = 0.0
+    for name in names:
+        running += mix.get(name, 0.0) / total
+        if u < running:
+            return name
+    return names[-1]
+
+
+def task(
+    door: FrontDoor,
+    contact: Contact,
+    name: str,
+    spec: StageConfig,
+    *,
+    k: int = 0,
+    width: int = 1,
+    scale: float = 1.0,
+    route: bool = True,
+) -> Process:
+    """A task from config: skipped if off or (with ``probability``) not needed, else staff work
+    — or, with no pool, an external delay that holds nobody."""
+    if not spec.enabled:
+        return
+    if (
+        route
+        and spec.probability < 1.0
+        and door.chance(f"{name}.route", contact) >= spec.probability
+    ):
+        return
+    minutes = door.minutes(name, spec.duration, contact, k, width) * scale
+    pool = door.pools[spec.pool] if spec.pool is not None else None
+    yield from work(door, contact, name, pool, minutes)
+
+
+def work(
+    door: FrontDoor, contact: Contact, name: str, pool: StaffPool | None, minutes: float
+) -> Process:
+    """Queue for a member of ``pool`` (by urgency), do ``minutes`` of work, release them."""
+    env, log = door.env, door.log
+    if pool is None:
+        log.record(contact.id, f"{name}_start", env.now)
+        yield env.timeout(minutes)
+        log.record(contact.id, f"{name}_end", env.now)
+        return
+    log.record(contact.id, f"{name}_queued", env.now, pool.name)
+    grant = yield from pool.seize(contact.priority)
+    log.record(contact.id, f"{name}_start", env.now, pool.name)
+    yield env.timeout(minutes * pool.time_factor)
+    pool.release(grant)
+    log.record(contact.id, f"{name}_end", env.now, pool.name)
+
+
+def wait(
+    door: FrontDoor, contact: Contact, name: str, spec: WaitConfig, *, k: int = 0, width: int = 1
+) -> Process:
+    """An elapsed wait on someone outside the front door, on working or calendar time."""
+    dist: DistributionConfig = spec.duration
+    minutes = door.minutes(name, dist, contact, k, width)
+    env = door.env
+    door.log.record(contact.id, f"{name}_start", env.now)
+    yield env.timeout(door.wait_until(spec, minutes) - env.now)
+    door.log.record(contact.id, f"{name}_end", env.now)
