@@ -19,7 +19,8 @@
 #
 # 1. load the baseline scenario and run it,
 # 2. read the KPI summary (means with 95% confidence intervals),
-# 3. compare a "what if" (two more screening social workers) against the baseline with common random numbers,
+# 3. compare a "what if" (more screening social workers) against the baseline on common
+#    random numbers,
 # 4. check the model against queueing theory with the M/M/c verification preset.
 #
 # Everything goes through two calls: `sim.load(overrides)` composes `conf/` with the same
@@ -106,29 +107,29 @@ display(baseline.replications[["replication", *HEADLINE[:3]]])
 # %% [markdown]
 # ## 3. What if we had two more screening social workers?
 #
-# `conf/staffing/current.yaml` has 10 screening social workers, so "two more" is
-# `staffing.pools.social_workers.staff=12`. Both scenarios use the **same seed**, so replication *r*
+# `conf/staffing/current.yaml` has 11 screening social workers, so "two more" is
+# `staffing.pools.social_workers.staff=13`. Both scenarios use the **same seed**, so replication *r*
 # of each sees exactly the same contacts and the same work per contact (common random numbers).
 # The difference per replication then isolates the effect of staffing, and its confidence
 # interval is much tighter than comparing the two summaries would suggest.
 
 # %%
-extra_cfg = sim.load([*SMALL, "staffing.pools.social_workers.staff=12"])
+extra_cfg = sim.load([*SMALL, "staffing.pools.social_workers.staff=13"])
 assert extra_cfg.run.seed == baseline_cfg.run.seed  # common random numbers
 extra = sim.run(extra_cfg, progress=False)
 
 KPI = "decision_working_days_mean"
 paired = (
     baseline.replications[["replication", KPI]]
-    .merge(extra.replications[["replication", KPI]], on="replication", suffixes=("_10", "_12"))
+    .merge(extra.replications[["replication", KPI]], on="replication", suffixes=("_11", "_13"))
     .rename(
         columns={
-            f"{KPI}_10": "10 screening social workers",
-            f"{KPI}_12": "12 screening social workers",
+            f"{KPI}_11": "11 screening social workers",
+            f"{KPI}_13": "13 screening social workers",
         }
     )
 )
-paired["difference"] = paired["12 screening social workers"] - paired["10 screening social workers"]
+paired["difference"] = paired["13 screening social workers"] - paired["11 screening social workers"]
 display(paired)
 
 mean, low, high = confidence_interval(paired["difference"].to_numpy())
@@ -148,7 +149,7 @@ ax.bar(paired["replication"].astype(str), paired["difference"], color="tab:blue"
 ax.axhline(0.0, color="black", linewidth=0.8)
 ax.set_xlabel("replication")
 ax.set_ylabel("change in working days")
-ax.set_title("12 vs 10 screening social workers: paired difference")
+ax.set_title("13 vs 11 screening social workers: paired difference")
 fig
 
 # %% [markdown]
@@ -190,7 +191,7 @@ print(
 # %% [markdown]
 # ## Where next
 #
-# - The same overrides work on the command line: `frontdoor staffing.pools.social_workers.staff=12`.
+# - The same overrides work on the command line: `frontdoor staffing.pools.social_workers.staff=13`.
 # - `results.decisions` has each measured contact's decision time; `results.events` the full
 #   event log (one row per thing that happened to a contact).
 # - `conf/validation/` holds the other verification presets: `tandem`, `deterministic`,

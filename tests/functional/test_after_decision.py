@@ -177,9 +177,11 @@ def test_each_referral_has_one_outcome_and_at_most_one_assessment(
     door, _ = whole
     events = door.log.to_frame()  # type: ignore[attr-defined]
     names = events["event"].astype(str)
-    per = events[names.isin(["outcome", "assessment_complete", "allocated"])].groupby(
-        ["contact_id", names[names.isin(["outcome", "assessment_complete", "allocated"])]]
-    ).size()
+    per = (
+        events[names.isin(["outcome", "assessment_complete", "allocated"])]
+        .groupby(["contact_id", names[names.isin(["outcome", "assessment_complete", "allocated"])]])
+        .size()
+    )
     assert per.max() == 1
     kinds = events[names.isin([f"to_{k}" for k in OUTCOMES])].groupby("contact_id").size()
     assert kinds.max() == 1
