@@ -55,8 +55,31 @@ def is_unset(dist: DistributionConfig) -> bool:
 
 
 @dataclass
+class AutoReplicationsConfig:
+    """Choose the number of replications automatically (``run.auto_replications.*``).
+
+    When ``enabled``, ``run.replications`` is ignored: replications 0, 1, 2, … are run until the
+    95% confidence interval of every KPI in ``kpis`` has a half-width of at most ``precision``
+    × |mean| and keeps it for ``look_ahead`` more replications (Hoad, Robinson & Davies 2010,
+    :func:`sim.replications.replications_needed`), or ``cap`` replications have run.
+    """
+
+    enabled: bool = False
+    kpis: list[str] = field(
+        default_factory=lambda: ["decision_working_days_mean", "decision_within_1wd_pct"]
+    )
+    precision: float = 0.05
+    cap: int = 50
+    look_ahead: int = 5
+
+
+@dataclass
 class RunConfig:
-    """How long, how often and from which seed: the settings of one run (``run.*``)."""
+    """How long, how often and from which seed: the settings of one run (``run.*``).
+
+    ``executor`` says where replications run when ``jobs > 1`` (:mod:`sim.executors`:
+    ``process``, ``serial``, ``dask``, ``ray``); results are identical for every choice.
+    """
 
     replications: int = 5
     seed: int = 20250227
@@ -65,8 +88,10 @@ class RunConfig:
     horizon_days: float = 182.0
     drain_days: float = 28.0
     jobs: int = 1
+    executor: str = "process"
     event_log: bool = True
     plots: bool = True
+    auto_replications: AutoReplicationsConfig = field(default_factory=AutoReplicationsConfig)
 
 
 @dataclass
@@ -385,6 +410,7 @@ class DecisionConfig(StageConfig):
     """
 
     partner_pool: str | None = None
+    partner_urgencies: list[str] = field(default_factory=lambda: ["red", "amber", "green"])
     strategy_discussion_share: dict[str, float] = field(default_factory=dict)
     below_threshold_outcomes: dict[str, float] = field(default_factory=dict)
     handoff: WaitConfig = field(default_factory=WaitConfig)
@@ -584,6 +610,7 @@ class Config:
     after_decision: AfterDecisionConfig = field(default_factory=AfterDecisionConfig)
     backlog: BacklogConfig = field(default_factory=BacklogConfig)
     verification: VerificationConfig = field(default_factory=VerificationConfig)
+    costs: CostsConfig = field(default_factory=lambda: CostsConfig())  # noqa: PLW0108 (defined below)
 
 
 GROUP_SCHEMAS: dict[str, Any] = {
@@ -607,3 +634,52 @@ def register_configs() -> None:
     cs.store(name="frontdoor_schema", node=Config)
     for group, schema in GROUP_SCHEMAS.items():
         cs.store(group=group, name="schema", node=schema)
+
+
+PAYERS = ("local_authority", "partner_agencies")
+"""Who pays a role's staff (``costs.roles.<role>.paid_by``, ``costs.partner_staff_paid_by``)."""
+
+
+@dataclass
+class RoleCostConfig:
+    """What one full-time post of a role costs a year (``costs.roles.<role>``; docs/finance.md).
+
+    ``salary_gbp``: gross salary excluding on-costs; ``on_cost``: multiplier for employer NI,
+    pension and levy; ``agency_share``: share (0–1) of *filled* posts held by agency workers,
+    who cost ``agency_premium`` × a permanent post's fully loaded cost; ``vacancy_factor``:
+    share (0–1) of the establishment unfilled and so not paid; ``productive_hours_per_fte``:
+    hours a year a filled post spends on casework (for the cost of an hour of staff time).
+    ``paid_by``: ``local_authority``, ``partner_agencies``, or ``null`` to follow
+    ``costs.partner_staff_paid_by`` (partner-agency staff in an integrated front door).
+    """
+
+    salary_gbp: float = 41000.0
+    on_cost: float = 1.30
+    agency_share: float = 0.0
+    agency_premium: float = 1.4
+    vacancy_factor: float = 0.05
+    productive_hours_per_fte: float = 1325.0
+    paid_by: str | None = "local_authority"
+
+
+@dataclass
+class CostsConfig:
+    """Staff costs (``costs.*``): roles, which role each pool is, and who pays partner staff.
+
+    ``pool_roles.<pool>`` names the role of a staffing pool; pools not listed are costed as
+    ``default_role`` (``null``: every pool must be listed). Assessment teams' social workers
+    (``after_decision.assessment.teams.*.social_workers``) are costed as ``team_role``.
+    ``partner_staff_paid_by`` decides whether roles with ``paid_by: null`` count in the
+    council's ``annual_staff_cost_gbp`` (``local_authority``) or are reported separately as
+    ``partner_funded_cost_gbp`` (``partner_agencies``).
+    """
+
+    roles: dict[str, RoleCostConfig] = field(default_factory=dict)
+    pool_roles: dict[str, str] = field(default_factory=dict)
+    default_role: str | None = None
+    team_role: str = "social_worker"
+    partner_staff_paid_by: str = "partner_agencies"
+
+
+# Defined after the root schema (the finance group was added last); registered like the rest.
+GROUP_SCHEMAS["costs"] = CostsConfig

@@ -2,26 +2,37 @@
 
 Replication *r* of any scenario draws from the streams of (``run.seed``, *r*, name), never from
 a job or process number, so a run is the same serial or parallel, and two scenarios with the
-same seed share their random numbers. Parallel replications use a process pool (``run.jobs``);
-the results are put back in replication order before anything is summarised.
+same seed share their random numbers. Parallel replications run on ``run.jobs`` workers of the
+``run.executor`` kind (:mod:`sim.executors`: a process pool by default, or Dask or Ray); the
+results are put back in replication order before anything is summarised.
+
+With ``run.auto_replications.enabled`` the number of replications is chosen while running
+(:func:`sim.replications.replications_needed`): replications 0, 1, 2, … are run, ``jobs`` at a
+time, until every chosen KPI is precise enough; the first ``n`` are kept as the run's results,
+so nothing is run twice, and the search table is kept in ``Results.replication_report``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy.special import stdtrit
 
 from sim.config import Config
+from sim.errors import ConfigError
+from sim.executors import Executor, executor
 from sim.metrics import contact_table, kpis_from, measured_contacts, queue_profile
 from sim.model import build
+
+if TYPE_CHECKING:  # sim.replications imports this module
+    from sim.replications import ReplicationReport
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,10 @@ class Results:
     decisions: pd.DataFrame
     queues: pd.DataFrame
     events: pd.DataFrame | None
+    #: With ``run.auto_replications.enabled``: how the number of replications was chosen
+    #: (``.table`` has each KPI's mean, half-width and precision after each replication run,
+    #: ``.n`` and ``.converged`` the answer). ``None`` when ``run.replications`` was used as given.
+    replication_report: ReplicationReport | None = None
 
 
 def run_replication(cfg: Config, replication: int, keep_events: bool = True) -> ReplicationResult:
@@ -98,29 +113,90 @@ def _replicate(args: tuple[Config, int, bool]) -> ReplicationResult:
     return run_replication(*args)
 
 
+def _parallelism(cfg: Config, tasks: int) -> tuple[str, int]:
+    """The executor kind and worker count for ``tasks`` replications: serial unless it helps."""
+    if cfg.run.jobs == 1 or tasks <= 1 or cfg.run.executor == "serial":
+        return "serial", 1
+    return cfg.run.executor, min(cfg.run.jobs, tasks)
+
+
 def _results_in_order(
     cfg: Config, keep_events: bool, on_done: Callable[[], None]
 ) -> Iterator[ReplicationResult]:
     tasks = [(cfg, r, keep_events) for r in range(cfg.run.replications)]
-    if cfg.run.jobs == 1 or len(tasks) == 1:
-        for task in tasks:
-            yield _replicate(task)
-            on_done()
-        return
-    with ProcessPoolExecutor(max_workers=min(cfg.run.jobs, len(tasks))) as pool:
+    kind, jobs = _parallelism(cfg, len(tasks))
+    with executor(kind, jobs) as pool:
         for result in pool.map(_replicate, tasks):
             yield result
             on_done()
 
 
+def _search_replications(
+    cfg: Config, keep_events: bool, on_done: Callable[[], None]
+) -> tuple[ReplicationReport, list[ReplicationResult]]:
+    """Choose the number of replications and return the search report and those replications.
+
+    The search asks for replication r = 0, 1, 2, … in turn; each request for a replication not
+    yet run runs the next ``jobs`` replications at once on the executor (never past the cap), so
+    at most ``jobs − 1`` replications beyond the search's last are wasted. Every replication is
+    run once, with its event log if wanted, and the first ``n`` are the run's results.
+    """
+    from sim.replications import replications_needed
+
+    auto = cfg.run.auto_replications
+    kind, jobs = _parallelism(cfg, auto.cap)
+    done: dict[int, ReplicationResult] = {}
+
+    def run_batch(pool: Executor, first: int) -> None:
+        tasks = [(cfg, r, keep_events) for r in range(first, min(first + jobs, auto.cap))]
+        for result in pool.map(_replicate, tasks):
+            done[result.replication] = result
+            on_done()
+
+    with executor(kind, jobs) as pool:
+
+        def run_one(r: int) -> dict[str, float]:
+            if r not in done:
+                run_batch(pool, r)
+            return done[r].kpis
+
+        try:
+            report = replications_needed(
+                run_one,
+                list(auto.kpis),
+                target=auto.precision,
+                look_ahead=auto.look_ahead,
+                cap=auto.cap,
+            )
+        except ValueError as exc:
+            if "returned no value for KPIs" not in str(exc):
+                raise
+            known = ", ".join(sorted(done[0].kpis)) if 0 in done else "see docs/kpis.md"
+            raise ConfigError(
+                "run.auto_replications.kpis", list(auto.kpis), f"must be KPIs of the run: {known}"
+            ) from None
+    return report, [done[r] for r in range(report.n)]
+
+
 def simulate_replications(
     cfg: Config, keep_events: bool | None = None, progress: bool | None = None
 ) -> Results:
-    """Run every replication of a *validated* config and summarise it."""
+    """Run every replication of a *validated* config and summarise it.
+
+    With ``run.auto_replications.enabled`` the number of replications is chosen as they run
+    (see the module docstring); ``Results.config.run.replications`` is then the number chosen
+    and ``Results.replication_report`` says how it was chosen.
+    """
     keep = cfg.run.event_log if keep_events is None else keep_events
     show = _progress_wanted() if progress is None else progress
-    with _progress_bar(show, cfg.run.replications, cfg.scenario) as advance:
-        results = list(_results_in_order(cfg, keep, advance))
+    report: ReplicationReport | None = None
+    if cfg.run.auto_replications.enabled:
+        with _progress_bar(show, cfg.run.auto_replications.cap, cfg.scenario) as advance:
+            report, results = _search_replications(cfg, keep, advance)
+        cfg = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, replications=report.n))
+    else:
+        with _progress_bar(show, cfg.run.replications, cfg.scenario) as advance:
+            results = list(_results_in_order(cfg, keep, advance))
     table = pd.DataFrame([{"replication": r.replication, **r.kpis} for r in results])
     # A task that never happened in a replication took no hours there (not "unknown").
     hours = [c for c in table.columns if c.startswith("hours_")]
@@ -134,6 +210,7 @@ def simulate_replications(
         decisions=pd.concat([r.decisions for r in results], ignore_index=True),
         queues=pd.concat([r.queues for r in results], ignore_index=True),
         events=concat_event_logs(events) if events else None,
+        replication_report=report,
     )
 
 

@@ -55,6 +55,7 @@ def validate(cfg: Config) -> None:
             f"must be one of {_names(VERIFICATION_KINDS)}",
         )
     check_assumptions(cfg)
+    _validate_costs(cfg)
 
 
 def require(ok: bool, key: str, value: object, allowed: str) -> None:
@@ -91,6 +92,24 @@ def _validate_run(cfg: Config) -> None:
         run.horizon_days,
         "must be a number > 0 (days)",
     )
+    from sim.executors import KINDS, require_available
+
+    require(run.executor in KINDS, "run.executor", run.executor, f"must be one of {_names(KINDS)}")
+    if run.jobs > 1:  # the executor is only used for parallel runs
+        require_available(run.executor)
+    auto = run.auto_replications
+    key = "run.auto_replications"
+    require(
+        _finite(auto.precision) and 0 < auto.precision < 1,
+        f"{key}.precision",
+        auto.precision,
+        "must be a number in (0, 1) (relative half-width of the 95% CI)",
+    )
+    require(auto.cap >= 3, f"{key}.cap", auto.cap, "must be an integer ≥ 3 (replications)")
+    require(auto.look_ahead >= 0, f"{key}.look_ahead", auto.look_ahead, "must be an integer ≥ 0")
+    require(len(auto.kpis) > 0, f"{key}.kpis", auto.kpis, "must name at least one KPI")
+    for i, name in enumerate(auto.kpis):
+        require(bool(name), f"{key}.kpis[{i}]", name, "must be a KPI name")
 
 
 def _probability(value: float, key: str) -> None:
@@ -359,6 +378,7 @@ def _validate_decision(cfg: Config) -> None:
     key = "front_door.decision"
     _stage(spec, cfg, key)
     _pool(spec.partner_pool, cfg, f"{key}.partner_pool")
+    _subset(spec.partner_urgencies, URGENCIES, f"{key}.partner_urgencies")
     for urgency, share in spec.strategy_discussion_share.items():
         skey = f"{key}.strategy_discussion_share.{urgency}"
         require(urgency in URGENCIES, skey, share, f"must be one of {_names(URGENCIES)}")
@@ -534,3 +554,76 @@ def _validate_backlog(cfg: Config) -> None:
             days,
             "must be ≥ 0 (days from the start)",
         )
+
+
+def _validate_costs(cfg: Config) -> None:
+    """``costs.*``: roles with sensible money and shares; every pool and team has a known role.
+
+    A config without roles (a bare ``Config()``) has no costs group and is not costed.
+    """
+    from sim.config import PAYERS
+
+    costs = cfg.costs
+    if not costs.roles:
+        return
+    for name, role in costs.roles.items():
+        key = f"costs.roles.{name}"
+        require(
+            _finite(role.salary_gbp) and role.salary_gbp >= 0,
+            f"{key}.salary_gbp",
+            role.salary_gbp,
+            "must be a finite amount ≥ 0",
+        )
+        require(
+            _finite(role.on_cost) and role.on_cost >= 1.0,
+            f"{key}.on_cost",
+            role.on_cost,
+            "must be a multiplier ≥ 1 (e.g. 1.30)",
+        )
+        require(
+            _finite(role.agency_premium) and role.agency_premium >= 1.0,
+            f"{key}.agency_premium",
+            role.agency_premium,
+            "must be a multiplier ≥ 1 (e.g. 1.4)",
+        )
+        _probability(role.agency_share, f"{key}.agency_share")
+        require(
+            _finite(role.vacancy_factor) and 0.0 <= role.vacancy_factor < 1.0,
+            f"{key}.vacancy_factor",
+            role.vacancy_factor,
+            "must be a share in [0, 1) (0.05 = 5%)",
+        )
+        _positive(role.productive_hours_per_fte, f"{key}.productive_hours_per_fte", " hours")
+        require(
+            role.productive_hours_per_fte <= 8784,
+            f"{key}.productive_hours_per_fte",
+            role.productive_hours_per_fte,
+            "must be at most the hours in a year",
+        )
+        if role.paid_by is not None:
+            require(
+                role.paid_by in PAYERS,
+                f"{key}.paid_by",
+                role.paid_by,
+                f"must be null or one of {_names(PAYERS)}",
+            )
+    require(
+        costs.partner_staff_paid_by in PAYERS,
+        "costs.partner_staff_paid_by",
+        costs.partner_staff_paid_by,
+        f"must be one of {_names(PAYERS)}",
+    )
+    known = f"must be one of costs.roles: {_names(costs.roles)}"
+    for pool, role_name in costs.pool_roles.items():
+        require(role_name in costs.roles, f"costs.pool_roles.{pool}", role_name, known)
+    if costs.default_role is not None:
+        require(costs.default_role in costs.roles, "costs.default_role", costs.default_role, known)
+    for pool in cfg.staffing.pools:
+        require(
+            pool in costs.pool_roles or costs.default_role is not None,
+            f"costs.pool_roles.{pool}",
+            "missing",
+            "every staffing pool needs a role (or set costs.default_role)",
+        )
+    if cfg.after_decision.assessment.enabled and cfg.after_decision.assessment.teams:
+        require(costs.team_role in costs.roles, "costs.team_role", costs.team_role, known)

@@ -238,7 +238,7 @@ def manager_decision(door: FrontDoor, contact: Contact) -> Process:
         yield from work(door, contact, "decision", None, minutes)
         return
     manager = door.pools[spec.pool]
-    if spec.partner_pool is None:
+    if spec.partner_pool is None or contact.urgency not in spec.partner_urgencies:
         yield from work(door, contact, "decision", manager, minutes)
         return
     partner = door.pools[spec.partner_pool]

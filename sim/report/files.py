@@ -110,6 +110,11 @@ def write_run(
             lambda p: results.replications.to_csv(p, index=False),
         ),
     }
+    report = getattr(results, "replication_report", None)
+    if report is not None:  # how the automatic replication count chose n
+        written["replication_search"] = write_atomic(
+            folder / "replications_search.csv", lambda p: report.table.to_csv(p, index=False)
+        )
     queues = queue_table(results)
     written["queues"] = write_atomic(
         folder / "queue_by_hour_of_week.csv", lambda p: queues.to_csv(p, index=False)

@@ -50,10 +50,10 @@ def test_erlang_c_against_textbook_values() -> None:
 
 MMC_CASES = [
     # (λ per hour, mean service minutes, c, replications, horizon days)
-    pytest.param(4.0, 40.0, 3, 20, 240, id="c3-rho0.89"),
-    pytest.param(2.0, 27.0, 1, 30, 365, id="c1-rho0.90"),
-    pytest.param(10.0, 33.0, 6, 20, 200, id="c6-rho0.92"),
-    pytest.param(3.0, 30.0, 2, 15, 120, id="c2-rho0.75"),
+    pytest.param(4.0, 40.0, 3, 12, 150, id="c3-rho0.89"),
+    pytest.param(2.0, 27.0, 1, 16, 240, id="c1-rho0.90"),
+    pytest.param(10.0, 33.0, 6, 12, 100, id="c6-rho0.92"),
+    pytest.param(3.0, 30.0, 2, 10, 90, id="c2-rho0.75"),
 ]
 
 
@@ -78,7 +78,7 @@ def test_mmc_matches_erlang_c(lam: float, mean: float, servers: int, reps: int, 
 
 @pytest.mark.slow
 def test_tandem_network_matches_jackson_product_form() -> None:
-    results, theory = _run(["validation=tandem", "run.replications=20", "run.horizon_days=150"])
+    results, theory = _run(["validation=tandem", "run.replications=12", "run.horizon_days=100"])
     for stage in ("triage", "screening", "decision"):
         _assert_inside_ci(results, theory, f"{stage}_sojourn_minutes_mean")
         _assert_inside_ci(results, theory, f"{stage}_wait_minutes_mean")

@@ -1,0 +1,318 @@
+"""Budget frontier: the cost of staffing mixes and process options against the statutory KPIs.
+
+    python -m experiments.budget_frontier [--tiny] [--out DIR]
+
+Sweeps staffing mixes (managers × screening social workers × PSOs) and process options
+(today's process, the integrated front door), runs each with common random numbers, and writes
+into ``DIR`` (default ``reports/budget_frontier/``):
+
+- ``frontier.csv``: one row per option: annual staff cost, partner-funded cost, KPI means and
+  95% CIs, and whether the option is Pareto-efficient (no other option costs no more and does
+  at least as well, one of them strictly);
+- ``marginal_value.csv``: one more FTE of each pool (and assessment team) at current staffing:
+  its annual cost and the paired change in each KPI (95% CI), per £100k;
+- ``staff_costs.csv``: the baseline establishment's cost by pool/team (permanent, agency);
+- ``frontier.png`` and ``summary.md`` (one page for finance).
+
+``--tiny`` runs a handful of short front-door-only runs (the tests use it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from sim.compare import paired_differences
+from sim.compose import load
+from sim.costs import post_costs, staff_cost_kpis
+from sim.report.files import write_atomic
+from sim.runner import Results, simulate_replications
+
+KPIS = ("decision_within_1wd_pct", "assessment_within_45wd_pct")
+TINY_RUN = [
+    "after_decision=none",
+    "run.replications=2",
+    "run.warmup_days=7",
+    "run.horizon_days=21",
+    "run.drain_days=7",
+    "run.jobs=1",
+]
+FULL_RUN = ["run.replications=5"]
+PROCESSES = {"current": [], "integrated": ["+scenario@_global_=integrated_front_door"]}
+POOL_KEY = "staffing.pools.{}.staff"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to sweep: run settings, a grid of pool sizes, process options, marginal units."""
+
+    run: list[str]
+    grid: dict[str, list[int]]
+    processes: dict[str, list[str]]
+    marginal_pools: list[str]
+    marginal_teams: list[str]
+
+
+def plan(tiny: bool) -> Plan:
+    if tiny:
+        return Plan(
+            TINY_RUN,
+            {"managers": [4, 5], "social_workers": [11]},
+            {"current": []},
+            ["managers", "social_workers"],
+            [],
+        )
+    return Plan(
+        FULL_RUN,
+        {"managers": [3, 4, 5], "social_workers": [9, 11, 13], "practice_support": [6, 7, 8]},
+        PROCESSES,
+        ["managers", "social_workers", "practice_support", "edt"],
+        ["north", "south"],
+    )
+
+
+def run_options(p: Plan) -> tuple[pd.DataFrame, dict[str, Results]]:
+    """Simulate every option of the grid × processes; one row per option."""
+    rows, results = [], {}
+    pools = list(p.grid)
+    for process, extra in p.processes.items():
+        for sizes in itertools.product(*(p.grid[name] for name in pools)):
+            overrides = (
+                p.run
+                + extra
+                + [POOL_KEY.format(n) + f"={s}" for n, s in zip(pools, sizes, strict=True)]
+            )
+            label = process + " " + " ".join(f"{n}={s}" for n, s in zip(pools, sizes, strict=True))
+            res = simulate_replications(load(overrides), keep_events=False, progress=False)
+            results[label] = res
+            row: dict[str, object] = {"option": label, "process": process}
+            row.update(dict(zip(pools, sizes, strict=True)))
+            row.update(staff_cost_kpis(res.config))
+            for kpi in KPIS:
+                if kpi in res.summary:
+                    s = res.summary[kpi]
+                    row.update({kpi: s["mean"], f"{kpi}_ci_low": s["ci95_low"]})
+                    row[f"{kpi}_ci_high"] = s["ci95_high"]
+            rows.append(row)
+    table = pd.DataFrame(rows)
+    for kpi in KPIS:
+        if kpi in table:
+            table[f"pareto_{kpi}"] = pareto(table["annual_staff_cost_gbp"], table[kpi])
+    return table, results
+
+
+def pareto(cost: Iterable[float], value: Iterable[float]) -> list[bool]:
+    """Pareto-efficient options: no other costs no more and scores no less, one strictly."""
+    points = list(zip(cost, value, strict=True))
+    efficient = []
+    for c, v in points:
+        dominated = any(
+            (c2 <= c and v2 >= v) and (c2 < c or v2 > v) for c2, v2 in points if not math.isnan(v2)
+        )
+        efficient.append(bool(not math.isnan(v) and not dominated))
+    return efficient
+
+
+def marginal_values(p: Plan) -> pd.DataFrame:
+    """One more FTE of each pool / team at current staffing: Δcost and paired ΔKPI."""
+    base_cfg = load(p.run)
+    base = simulate_replications(base_cfg, keep_events=False, progress=False)
+    base_cost = staff_cost_kpis(base_cfg)["annual_staff_cost_gbp"]
+    units = [
+        (f"pool {n}", POOL_KEY.format(n), base_cfg.staffing.pools[n].staff)
+        for n in p.marginal_pools
+    ]
+    teams = base_cfg.after_decision.assessment.teams
+    units += [
+        (
+            f"team {n}",
+            f"after_decision.assessment.teams.{n}.social_workers",
+            teams[n].social_workers,
+        )
+        for n in p.marginal_teams
+    ]
+    rows = []
+    for label, key, now in units:
+        cfg = load([*p.run, f"{key}={now + 1}"])
+        other = simulate_replications(cfg, keep_events=False, progress=False)
+        delta_cost = staff_cost_kpis(cfg)["annual_staff_cost_gbp"] - base_cost
+        row: dict[str, object] = {
+            "unit": label,
+            "key": key,
+            "current": now,
+            "delta_cost_gbp": delta_cost,
+        }
+        kpis = [k for k in KPIS if k in base.replications and k in other.replications]
+        diff = paired_differences(base.replications, other.replications, kpis)
+        for _, d in diff.iterrows():
+            kpi = d["kpi"]
+            row[f"delta_{kpi}"] = d["difference"]
+            row[f"delta_{kpi}_ci_low"] = d["ci_low"]
+            row[f"delta_{kpi}_ci_high"] = d["ci_high"]
+            row[f"{kpi}_points_per_100k_gbp"] = (
+                d["difference"] / delta_cost * 1e5 if delta_cost > 0 else float("nan")
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def frontier_figure(table: pd.DataFrame, title: str) -> plt.Figure:
+    """Cost (x, £k) against each KPI with 95% CIs; the Pareto-efficient options joined."""
+    kpis = [k for k in KPIS if k in table and table[k].notna().any()]
+    fig, axes = plt.subplots(1, len(kpis), figsize=(6.5 * len(kpis), 4.5), squeeze=False)
+    for ax, kpi in zip(axes[0], kpis, strict=False):
+        cost = table["annual_staff_cost_gbp"] / 1e3
+        err = [table[kpi] - table[f"{kpi}_ci_low"], table[f"{kpi}_ci_high"] - table[kpi]]
+        for process, mine in table.groupby("process"):
+            idx = mine.index
+            ax.errorbar(
+                cost[idx],
+                table.loc[idx, kpi],
+                yerr=[e[idx] for e in err],
+                fmt="o",
+                alpha=0.6,
+                capsize=2,
+                label=str(process),
+            )
+        eff = table[table[f"pareto_{kpi}"]].sort_values("annual_staff_cost_gbp")
+        ax.plot(
+            eff["annual_staff_cost_gbp"] / 1e3,
+            eff[kpi],
+            "k-",
+            marker="*",
+            ms=10,
+            label="Pareto-efficient",
+        )
+        ax.set_xlabel("annual staff cost to the council (£k)")
+        ax.set_ylabel(f"{kpi} (mean, 95% CI)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def _csv(path: Path, frame: pd.DataFrame) -> None:
+    write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.4g"))
+
+
+def _text(path: Path, text: str) -> None:
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    write_atomic(path, write)
+
+
+def _png(path: Path, fig: plt.Figure) -> None:
+    write_atomic(path, lambda tmp: fig.savefig(tmp, format="png", dpi=120))
+    plt.close(fig)
+
+
+def _gbp(value: float) -> str:
+    return f"£{value:,.0f}"
+
+
+def summary_markdown(
+    table: pd.DataFrame, marginal: pd.DataFrame, costs: pd.DataFrame, p: Plan, tiny: bool
+) -> str:
+    total = costs.loc[costs["paid_by"] == "local_authority", "total_gbp"].sum()
+    partner = costs.loc[costs["paid_by"] != "local_authority", "total_gbp"].sum()
+    lines = [
+        "# Budget frontier" + (" (tiny run: illustration only)" if tiny else ""),
+        "",
+        f"Run settings: `{' '.join(p.run)}`. Costs from `conf/costs/` (docs/finance.md); "
+        "KPIs are means over replications with 95% confidence intervals.",
+        "",
+        f"**Baseline annual staff cost to the council: {_gbp(total)}** "
+        f"(partner-funded: {_gbp(partner)}).",
+        "",
+        "![frontier](frontier.png)",
+        "",
+        "## Pareto-efficient options",
+        "",
+    ]
+    for kpi in KPIS:
+        if f"pareto_{kpi}" not in table:
+            continue
+        eff = table[table[f"pareto_{kpi}"]].sort_values("annual_staff_cost_gbp")
+        lines += [
+            f"**{kpi}**",
+            "",
+            "| option | annual cost | mean | 95% CI |",
+            "|---|---:|---:|---|",
+        ]
+        for _, r in eff.iterrows():
+            lines.append(
+                f"| {r['option']} | {_gbp(r['annual_staff_cost_gbp'])} | {r[kpi]:.1f} | "
+                f"{r[f'{kpi}_ci_low']:.1f}–{r[f'{kpi}_ci_high']:.1f} |"
+            )
+        lines.append("")
+    lines += [
+        "## Marginal value of one more FTE at current staffing",
+        "",
+        "| unit | now | + annual cost | KPI change (95% CI) |",
+        "|---|---:|---:|---|",
+    ]
+    for _, r in marginal.iterrows():
+        parts = [
+            f"{k}: {r[f'delta_{k}']:+.1f} "
+            f"({r[f'delta_{k}_ci_low']:+.1f} to {r[f'delta_{k}_ci_high']:+.1f})"
+            for k in KPIS
+            if f"delta_{k}" in r and r[f"delta_{k}"] == r[f"delta_{k}"]
+        ]
+        lines.append(
+            f"| {r['unit']} | {r['current']} | {_gbp(r['delta_cost_gbp'])} | {'; '.join(parts)} |"
+        )
+    lines += ["", "Tables: `frontier.csv`, `marginal_value.csv`, `staff_costs.csv`.", ""]
+    return "\n".join(lines)
+
+
+def cost_table(overrides: list[str]) -> pd.DataFrame:
+    cfg = load(overrides)
+    rows = [
+        {
+            "unit": unit,
+            "role": c.role,
+            "staff": c.staff,
+            "paid_by": c.paid_by,
+            "permanent_gbp": c.permanent_gbp,
+            "agency_gbp": c.agency_gbp,
+            "total_gbp": c.total_gbp,
+        }
+        for unit, c in post_costs(cfg).items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def main(argv: Sequence[str] | None = None) -> Path:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true", help="a few short runs (tests)")
+    parser.add_argument("--out", type=Path, default=Path("reports/budget_frontier"))
+    args = parser.parse_args(argv)
+    p = plan(args.tiny)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    table, _ = run_options(p)
+    marginal = marginal_values(p)
+    costs = cost_table(p.run)
+    _csv(out / "frontier.csv", table)
+    _csv(out / "marginal_value.csv", marginal)
+    _csv(out / "staff_costs.csv", costs)
+    _png(out / "frontier.png", frontier_figure(table, "Staff cost against statutory timescales"))
+    _text(out / "summary.md", summary_markdown(table, marginal, costs, p, args.tiny))
+    print(f"wrote {out}/summary.md")
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,314 @@
+"""What every named experiment shares: run options on common random numbers, compare each with
+the baseline, and write a report folder a leader can read.
+
+An experiment is a question, a list of named options (each a list of ordinary config
+overrides) and the KPIs that answer it. Every option runs with the same seed, so replication
+*r* of every option sees the same children (common random numbers) and the paired difference
+from the baseline is sharp (:mod:`sim.compare`). The report folder holds:
+
+- ``results.csv`` — tidy: one row per option and KPI, mean and 95% CI;
+- ``differences.csv`` — one row per option and KPI: paired difference from the baseline, its
+  95% CI, and ``real`` (the CI excludes zero);
+- ``replications.csv`` — every replication of every option;
+- ``summary.md`` — the answer first, then a table with CIs;
+- ``kpis.png``, ``decision_times.png``, ``queues.png``, ``utilisation.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from sim.compare import paired_differences
+from sim.compose import load
+from sim.report.files import queue_table, write_atomic
+from sim.runner import Results, simulate_replications
+
+TINY = [
+    "run.replications=2",
+    "run.warmup_days=21",
+    "run.horizon_days=14",
+    "run.drain_days=7",
+    "run.event_log=false",
+    "run.plots=false",
+]
+FULL = [
+    "run.replications=6",
+    "run.horizon_days=91",
+    "run.event_log=false",
+    "run.plots=false",
+]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of an experiment: a name and the config overrides that make it."""
+
+    name: str
+    overrides: tuple[str, ...] = ()
+
+
+@dataclass
+class Experiment:
+    """A named question, its options (the first is the baseline) and the KPIs that answer it."""
+
+    name: str
+    question: str
+    options: list[Option]
+    kpis: list[str]
+    lower_is_better: set[str] = field(default_factory=set)
+
+
+def run_options(
+    experiment: Experiment, settings: Sequence[str], progress: bool | None = None
+) -> dict[str, Results]:
+    """Run every option with the same seed (common random numbers)."""
+    return {
+        option.name: simulate_replications(
+            load([*settings, *option.overrides]), keep_events=False, progress=progress
+        )
+        for option in experiment.options
+    }
+
+
+def tidy_results(results: dict[str, Results], kpis: Sequence[str]) -> pd.DataFrame:
+    """One row per option and KPI: mean, 95% CI and n."""
+    rows = [
+        {"option": name, "kpi": kpi, **res.summary[kpi]}
+        for name, res in results.items()
+        for kpi in kpis
+        if kpi in res.summary
+    ]
+    return pd.DataFrame(rows)
+
+
+def differences(results: dict[str, Results], baseline: str, kpis: Sequence[str]) -> pd.DataFrame:
+    """Each option against the baseline: paired difference of every KPI with its 95% CI."""
+    base = results[baseline].replications
+    frames = []
+    for name, res in results.items():
+        if name == baseline:
+            continue
+        table = paired_differences(base, res.replications, [k for k in kpis if k in base])
+        table.insert(0, "option", name)
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _fmt(value: float, digits: int = 2) -> str:
+    return "–" if value is None or not math.isfinite(value) else f"{value:,.{digits}f}"
+
+
+def headline(experiment: Experiment, diffs: pd.DataFrame, kpi: str) -> str:
+    """One sentence that answers the question for ``kpi``, honest about the noise."""
+    if diffs.empty:
+        return "Only the baseline was run."
+    parts = []
+    for _, row in diffs[diffs["kpi"] == kpi].iterrows():
+        verdict = "a real change" if row["real"] else "not distinguishable from no change"
+        parts.append(
+            f"**{row['option']}** changes `{kpi}` by {_fmt(row['difference'])} "
+            f"(95% CI {_fmt(row['ci_low'])} to {_fmt(row['ci_high'])}; {verdict})"
+        )
+    return "Compared with the baseline, " + "; ".join(parts) + "."
+
+
+def summary_markdown(
+    experiment: Experiment,
+    results: dict[str, Results],
+    tidy: pd.DataFrame,
+    diffs: pd.DataFrame,
+    settings: Sequence[str],
+) -> str:
+    """The report a leader reads: the answer first, then the numbers with their intervals."""
+    baseline = experiment.options[0].name
+    any_result = next(iter(results.values()))
+    run = any_result.config.run
+    lines = [
+        f"# {experiment.name.replace('_', ' ').capitalize()}",
+        "",
+        f"**Question.** {experiment.question}",
+        "",
+        f"**Answer.** {headline(experiment, diffs, experiment.kpis[0])}",
+        "",
+        f"{run.replications} replications per option, {run.horizon_days:g} measured days after "
+        f"{run.warmup_days:g} days of warm-up, seed {run.seed}; every option sees the same "
+        "contacts (common random numbers), so differences are paired. A difference is *real* "
+        "when its 95% confidence interval excludes zero.",
+        "",
+        "## Options",
+        "",
+        "| option | overrides |",
+        "|---|---|",
+    ]
+    for option in experiment.options:
+        lines.append(f"| {option.name} | `{' '.join(option.overrides) or '(baseline)'}` |")
+    lines += ["", "## KPIs (mean and 95% CI)", ""]
+    header = "| KPI | " + " | ".join(results) + " |"
+    lines += [header, "|---" * (len(results) + 1) + "|"]
+    for kpi in experiment.kpis:
+        cells = []
+        for name in results:
+            row = tidy[(tidy["option"] == name) & (tidy["kpi"] == kpi)]
+            if row.empty:
+                cells.append("–")
+                continue
+            r = row.iloc[0]
+            cells.append(f"{_fmt(r['mean'])} ({_fmt(r['ci95_low'])}–{_fmt(r['ci95_high'])})")
+        lines.append(f"| `{kpi}` | " + " | ".join(cells) + " |")
+    if not diffs.empty:
+        lines += ["", f"## Differences from {baseline} (paired, 95% CI)", ""]
+        lines += ["| option | KPI | difference | 95% CI | real |", "|---|---|---|---|---|"]
+        for _, d in diffs[diffs["kpi"].isin(experiment.kpis)].iterrows():
+            lines.append(
+                f"| {d['option']} | `{d['kpi']}` | {_fmt(d['difference'])} | "
+                f"{_fmt(d['ci_low'])} to {_fmt(d['ci_high'])} | {'yes' if d['real'] else 'no'} |"
+            )
+    lines += [
+        "",
+        "Figures: `kpis.png` (means with CIs by option), `decision_times.png`, `queues.png` "
+        "(a typical week), `utilisation.png`. Tables: `results.csv`, `differences.csv`, "
+        "`replications.csv`.",
+        "",
+        f"Run settings: `{' '.join(settings)}`; written {dt.date.today().isoformat()}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# -- figures --------------------------------------------------------------------------------
+def kpi_figure(experiment: Experiment, tidy: pd.DataFrame) -> plt.Figure:
+    """Mean and 95% CI of each KPI by option, one panel per KPI."""
+    kpis = [k for k in experiment.kpis if k in set(tidy["kpi"])]
+    fig, axes = plt.subplots(len(kpis), 1, figsize=(8, 2.2 * len(kpis) + 0.5), squeeze=False)
+    for ax, kpi in zip(axes[:, 0], kpis, strict=True):
+        rows = tidy[tidy["kpi"] == kpi]
+        y = np.arange(len(rows))
+        err = np.nan_to_num(
+            np.vstack([rows["mean"] - rows["ci95_low"], rows["ci95_high"] - rows["mean"]])
+        )
+        ax.errorbar(rows["mean"], y, xerr=err, fmt="o", color="#4477aa", capsize=4)
+        ax.set_yticks(y, rows["option"])
+        ax.set_title(kpi, fontsize="medium")
+    fig.suptitle(experiment.name.replace("_", " "))
+    fig.tight_layout()
+    return fig
+
+
+def decision_figure(results: dict[str, Results]) -> plt.Figure:
+    """The distribution of working days to decision by option (cumulative share)."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for name, res in results.items():
+        days = np.sort(res.decisions["decision_working_days"].dropna().to_numpy())
+        if days.size:
+            ax.plot(days, np.arange(1, days.size + 1) / days.size, label=name)
+    ax.axvline(1.0, color="#cc3311", linestyle="--", label="1 working day")
+    ax.set_xlim(0, 4)
+    ax.set_xlabel("working days from contact to decision")
+    ax.set_ylabel("share of contacts decided")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def queue_figure(results: dict[str, Results], pool: str = "social_workers") -> plt.Figure:
+    """Contacts waiting for a pool across a typical week, by option."""
+    fig, ax = plt.subplots(figsize=(9, 4))
+    for name, res in results.items():
+        table = queue_table(res)
+        rows = table[table["pool"] == pool]
+        ax.plot(rows["hour_of_week"], rows["waiting_mean"], label=name)
+    ax.set_xticks(range(0, 169, 24), ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", ""])
+    ax.set_xlabel("hour of the week")
+    ax.set_ylabel(f"waiting for {pool} (mean)")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def utilisation_figure(results: dict[str, Results]) -> plt.Figure:
+    """Utilisation of each front-door pool by option, with 95% CIs."""
+    pools = ("managers", "social_workers", "practice_support")
+    fig, ax = plt.subplots(figsize=(8, 4))
+    width = 0.8 / max(len(results), 1)
+    for i, (name, res) in enumerate(results.items()):
+        stats = [res.summary.get(f"utilisation_{p}") for p in pools]
+        means = np.array([s["mean"] if s else np.nan for s in stats])
+        lows = np.array([s["ci95_low"] if s else np.nan for s in stats])
+        highs = np.array([s["ci95_high"] if s else np.nan for s in stats])
+        err = np.nan_to_num(np.vstack([means - lows, highs - means]))
+        x = np.arange(len(pools)) + i * width
+        ax.bar(x, 100 * means, width, yerr=100 * err, capsize=3, label=name)
+    ax.set_xticks(np.arange(len(pools)) + 0.4 - width / 2, pools)
+    ax.set_ylabel("utilisation, % of on-duty time")
+    ax.set_ylim(0, 100)
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    def write(tmp: Path) -> None:
+        fig.savefig(tmp, dpi=110, format="png")
+
+    write_atomic(path, write)
+    plt.close(fig)
+    return path
+
+
+def write_report(
+    experiment: Experiment, results: dict[str, Results], out: Path, settings: Sequence[str]
+) -> Path:
+    """Write the report folder; return the path of ``summary.md``."""
+    out.mkdir(parents=True, exist_ok=True)
+    baseline = experiment.options[0].name
+    tidy = tidy_results(results, experiment.kpis)
+    all_kpis = list(next(iter(results.values())).summary)
+    diffs = differences(results, baseline, all_kpis)
+    replications = pd.concat(
+        [res.replications.assign(option=name) for name, res in results.items()],
+        ignore_index=True,
+    )
+    for filename, frame in (
+        ("results.csv", tidy),
+        ("differences.csv", diffs),
+        ("replications.csv", replications),
+    ):
+        write_atomic(out / filename, lambda p, f=frame: f.to_csv(p, index=False))
+    text = summary_markdown(experiment, results, tidy, diffs, settings)
+    write_atomic(out / "summary.md", lambda p: p.write_text(text, encoding="utf-8"))
+    _save(kpi_figure(experiment, tidy), out / "kpis.png")
+    _save(decision_figure(results), out / "decision_times.png")
+    _save(queue_figure(results), out / "queues.png")
+    _save(utilisation_figure(results), out / "utilisation.png")
+    return out / "summary.md"
+
+
+def main(experiment: Experiment, argv: Sequence[str] | None = None) -> Path:
+    """Command line of every experiment: ``python -m experiments.<name> [--tiny] ...``."""
+    parser = argparse.ArgumentParser(prog=f"python -m experiments.{experiment.name}")
+    parser.add_argument("--tiny", action="store_true", help="a seconds-long version (tests)")
+    parser.add_argument("--replications", type=int, default=None)
+    parser.add_argument("--out", type=Path, default=Path("reports") / experiment.name)
+    parser.add_argument("overrides", nargs="*", help="extra config overrides for every option")
+    args = parser.parse_args(argv)
+    settings = list(TINY if args.tiny else FULL)
+    if args.replications is not None:
+        settings.append(f"run.replications={args.replications}")
+    settings += args.overrides
+    results = run_options(experiment, settings)
+    summary = write_report(experiment, results, args.out, settings)
+    print(summary.read_text(encoding="utf-8").split("\n\n")[2])  # the answer
+    print(f"Report: {summary.parent}")
+    return summary

@@ -1,0 +1,209 @@
+"""Budget alignment: the cheapest staffing that meets targets with stated confidence.
+
+A *target* is a KPI, a direction and a threshold (``decision_within_1wd_pct >= 95``). It is
+*met with confidence* when the one-sided 95% Student-t bound over the replications is on the
+right side of the threshold: the lower bound for ``>=``, the upper bound for ``<=``.
+
+The search is discrete and greedy over integer staff counts (docs/finance.md explains why not
+Optuna): each *variable* is an override key (``staffing.pools.managers.staff``) with bounds.
+
+1. **Add.** From the lower bounds, while some target is unmet, try one more of each variable
+   whose cost stays within the budget and take the one that cuts the total shortfall most per
+   pound (if none cuts it, the cheapest step). Stop when every target is met, or when no step
+   fits the budget (then report the best achievable within the budget).
+2. **Remove.** From the feasible staffing, try one fewer of each variable, most expensive
+   first, and keep any removal that still meets every target; repeat until none does.
+
+Every candidate runs on the same seeds (common random numbers), so steps are compared paired.
+Costs are deterministic (:mod:`sim.costs`) and known before a candidate is simulated.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.special import stdtrit
+
+from sim.compose import load
+from sim.config import Config
+from sim.costs import annual_staff_cost
+from sim.runner import simulate_replications
+
+CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class Target:
+    """``kpi op value``, with ``op`` ``>=`` or ``<=``."""
+
+    kpi: str
+    op: str
+    value: float
+
+    def __post_init__(self) -> None:
+        if self.op not in (">=", "<="):
+            raise ValueError(f"target op must be >= or <=, not {self.op!r}")
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.op} {self.value:g}"
+
+
+@dataclass(frozen=True)
+class Variable:
+    """An integer staff count to choose: an override key and its bounds."""
+
+    key: str
+    low: int
+    high: int
+
+
+@dataclass
+class Evaluation:
+    """One simulated staffing: its cost, KPI means and one-sided confidence bounds."""
+
+    staffing: dict[str, int]
+    cost_gbp: float
+    means: dict[str, float]
+    bounds: dict[str, float]
+    meets: bool
+    shortfall: float
+
+
+@dataclass
+class SearchResult:
+    """The chosen staffing (cheapest feasible, else best within budget) and every evaluation."""
+
+    best: Evaluation | None
+    feasible: bool
+    evaluations: list[Evaluation] = field(default_factory=list)
+
+
+def one_sided_bound(values: np.ndarray, op: str, level: float = CONFIDENCE) -> float:
+    """The one-sided Student-t bound that must clear a target: lower for ``>=``, upper else.
+
+    With one replication there is no interval: the bound is ±infinity (never confident).
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    if values.size < 2:
+        return -math.inf if op == ">=" else math.inf
+    half = stdtrit(values.size - 1, level) * values.std(ddof=1) / math.sqrt(values.size)
+    mean = float(values.mean())
+    return mean - float(half) if op == ">=" else mean + float(half)
+
+
+def shortfall(targets: Sequence[Target], bounds: dict[str, float]) -> float:
+    """Sum of the bounds' relative distances to unmet targets (0 when all are met)."""
+    total = 0.0
+    for target in targets:
+        bound = bounds[target.kpi]
+        if not math.isfinite(bound):
+            total += 1e6
+            continue
+        gap = target.value - bound if target.op == ">=" else bound - target.value
+        total += max(0.0, gap) / max(abs(target.value), 1.0)
+    return total
+
+
+def overrides_for(staffing: dict[str, int]) -> list[str]:
+    return [f"{key}={value}" for key, value in staffing.items()]
+
+
+class Evaluator:
+    """Builds, costs and simulates candidate staffings, remembering each one."""
+
+    def __init__(
+        self,
+        base_overrides: Sequence[str],
+        targets: Sequence[Target],
+        loader: Callable[[list[str]], Config] = load,
+    ) -> None:
+        self.base = list(base_overrides)
+        self.targets = list(targets)
+        self.loader = loader
+        self.cache: dict[tuple[tuple[str, int], ...], Evaluation] = {}
+
+    def config(self, staffing: dict[str, int]) -> Config:
+        return self.loader(self.base + overrides_for(staffing))
+
+    def cost(self, staffing: dict[str, int]) -> float:
+        return annual_staff_cost(self.config(staffing))
+
+    def __call__(self, staffing: dict[str, int]) -> Evaluation:
+        key = tuple(sorted(staffing.items()))
+        if key in self.cache:
+            return self.cache[key]
+        cfg = self.config(staffing)
+        results = simulate_replications(cfg, keep_events=False, progress=False)
+        table = results.replications
+        means, bounds = {}, {}
+        for target in self.targets:
+            column = (
+                table[target.kpi].to_numpy(dtype=float)
+                if target.kpi in table
+                else np.array([np.nan])
+            )
+            means[target.kpi] = float(np.nanmean(column)) if np.any(~np.isnan(column)) else np.nan
+            bounds[target.kpi] = one_sided_bound(column, target.op)
+        gap = shortfall(self.targets, bounds)
+        evaluation = Evaluation(
+            dict(staffing), annual_staff_cost(cfg), means, bounds, gap == 0.0, gap
+        )
+        self.cache[key] = evaluation
+        return evaluation
+
+
+def cheapest_staffing(
+    evaluate: Evaluator,
+    variables: Sequence[Variable],
+    budget_gbp: float = math.inf,
+    start: dict[str, int] | None = None,
+    max_steps: int = 200,
+) -> SearchResult:
+    """Greedy add-then-remove search (module docstring) for the cheapest feasible staffing."""
+    bounds = {v.key: v for v in variables}
+    current = dict(start) if start is not None else {v.key: v.low for v in variables}
+    here = evaluate(current)
+    steps = 0
+    while not here.meets and steps < max_steps:
+        steps += 1
+        options: list[tuple[float, float, Evaluation]] = []
+        for key, var in bounds.items():
+            if current[key] >= var.high:
+                continue
+            trial = {**current, key: current[key] + 1}
+            extra = evaluate.cost(trial) - here.cost_gbp
+            if here.cost_gbp + extra > budget_gbp:
+                continue
+            result = evaluate(trial)
+            gain = here.shortfall - result.shortfall
+            options.append((gain / max(extra, 1.0), -extra, result))
+        if not options:
+            break
+        gain_per_pound, _, chosen = max(options, key=lambda o: (o[0], o[1]))
+        if gain_per_pound <= 0:
+            # Nothing helps on its own: take the cheapest step and look again from there.
+            chosen = max(options, key=lambda o: o[1])[2]
+        current, here = dict(chosen.staffing), chosen
+    if here.meets:
+        improved = True
+        while improved:
+            improved = False
+            order = sorted(
+                (k for k in bounds if current[k] > bounds[k].low),
+                key=lambda k: -(here.cost_gbp - evaluate.cost({**current, k: current[k] - 1})),
+            )
+            for key in order:
+                fewer = evaluate({**current, key: current[key] - 1})
+                if fewer.meets:
+                    current, here, improved = dict(fewer.staffing), fewer, True
+                    break
+    evaluations = list(evaluate.cache.values())
+    if here.meets:
+        return SearchResult(here, True, evaluations)
+    affordable = [e for e in evaluations if e.cost_gbp <= budget_gbp]
+    best = min(affordable, key=lambda e: (e.shortfall, e.cost_gbp)) if affordable else None
+    return SearchResult(best, False, evaluations)

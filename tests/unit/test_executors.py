@@ -1,0 +1,118 @@
+"""The executor interface (sim.executors): order kept, optional kinds fail helpfully, and a run
+gives the same replications table on every executor."""
+
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+import pytest
+
+from sim.compose import load
+from sim.errors import ConfigError
+from sim.executors import KINDS, executor, require_available
+from sim.runner import simulate_replications
+
+TINY = [
+    "run.horizon_days=14",
+    "run.warmup_days=3",
+    "run.drain_days=3",
+    "run.replications=3",
+    "run.plots=false",
+    "run.event_log=false",
+]
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+@pytest.mark.parametrize("kind", ["serial", "process"])
+def test_map_keeps_order(kind: str) -> None:
+    items = list(range(12))
+    with executor(kind, 3) as pool:
+        assert list(pool.map(_square, items)) == [x * x for x in items]
+
+
+def test_serial_map_is_lazy() -> None:
+    seen: list[int] = []
+
+    def record(x: int) -> int:
+        seen.append(x)
+        return x
+
+    with executor("serial", 4) as pool:
+        results = pool.map(record, [1, 2, 3])
+        assert seen == []
+        assert next(iter(results)) == 1
+        assert seen == [1]
+
+
+def test_unknown_kind_and_bad_jobs_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match=r"run\.executor"), executor("threads", 2):
+        pass
+    with pytest.raises(ConfigError, match=r"run\.jobs"), executor("process", 0):
+        pass
+
+
+@pytest.mark.parametrize(("kind", "module"), [("dask", "distributed"), ("ray", "ray")])
+def test_missing_optional_package_names_what_to_install(
+    kind: str, module: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A None entry in sys.modules makes the import fail as if the package were not installed.
+    monkeypatch.setitem(sys.modules, module, None)
+    if kind == "dask":
+        monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    expected = rf"needs the optional package {module} \(pip install"
+    with pytest.raises(ConfigError, match=expected), executor(kind, 2):
+        pass
+
+
+def test_validation_rejects_unknown_and_uninstalled_executors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(ConfigError, match=r"run\.executor"):
+        load([*TINY, "run.executor=threads"])
+    monkeypatch.setattr("importlib.util.find_spec", lambda name, *a, **k: None)
+    with pytest.raises(ConfigError, match="needs the optional package"):
+        require_available("ray")
+    # Only parallel runs use the executor, so one job needs nothing installed.
+    assert load([*TINY, "run.executor=ray", "run.jobs=1"]).run.executor == "ray"
+    with pytest.raises(ConfigError, match="needs the optional package ray"):
+        load([*TINY, "run.executor=ray", "run.jobs=2"])
+
+
+def test_kinds() -> None:
+    assert KINDS == ("serial", "process", "dask", "ray")
+    assert load(TINY).run.executor == "process"  # conf/run/default.yaml
+
+
+def _installed(kind: str) -> bool:
+    try:
+        require_available(kind)
+    except ConfigError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "process",
+        pytest.param(
+            "dask", marks=pytest.mark.skipif(not _installed("dask"), reason="dask not installed")
+        ),
+        pytest.param(
+            "ray", marks=pytest.mark.skipif(not _installed("ray"), reason="ray not installed")
+        ),
+    ],
+)
+def test_every_executor_gives_the_serial_results(kind: str) -> None:
+    serial = simulate_replications(load([*TINY, "run.jobs=1"]), progress=False)
+    parallel = simulate_replications(
+        load([*TINY, "run.jobs=2", f"run.executor={kind}"]), progress=False
+    )
+    assert parallel.config.run.executor == kind
+    pd.testing.assert_frame_equal(serial.replications, parallel.replications)
+    pd.testing.assert_frame_equal(serial.decisions, parallel.decisions)
+    pd.testing.assert_frame_equal(pd.DataFrame(serial.summary), pd.DataFrame(parallel.summary))
