@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from sim.capacity import availability
 from sim.config import Config, DistributionConfig, StageConfig, is_unset
 from sim.distributions import make_sampler
 from sim.errors import ConfigError
@@ -95,11 +96,28 @@ def check_assumptions(cfg: Config) -> None:
         demand.growth_pct_per_year,
         "no growth",
     )
+    used: dict[str, str] = {}
     for name, stage in _staffed(cfg).items():
         if stage.pool is None:
             continue
-        rota = cfg.staffing.pools[stage.pool].rota
-        _assume(rota == "always", f"staffing.pools.{stage.pool}.rota", rota, "staff on duty 24/7")
+        pool = cfg.staffing.pools[stage.pool]
+        key = f"staffing.pools.{stage.pool}"
+        _assume(pool.rota == "always", f"{key}.rota", pool.rota, "staff on duty 24/7")
+        _assume(pool.time_factor == 1.0, f"{key}.time_factor", pool.time_factor, "time_factor 1")
+        _assume(
+            availability(pool.absence) == 1.0,
+            f"{key}.absence",
+            "some absence",
+            "no absence (every member always on duty)",
+        )
+        if kind in ("mmc", "tandem"):
+            _assume(
+                stage.pool not in used,
+                f"front_door.{name}.pool",
+                stage.pool,
+                f"a pool of its own (it is also used by {used.get(stage.pool)})",
+            )
+        used[stage.pool] = name
         if kind in ("mmc", "tandem"):
             dist = stage.duration.dist
             _assume(

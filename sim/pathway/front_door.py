@@ -120,6 +120,12 @@ def history_check(door: FrontDoor, contact: Contact) -> Process:
     yield from task(door, contact, "history_check", spec, scale=factor)
 
 
+def _needs(door: FrontDoor, contact: Contact, name: str, probability: float) -> bool:
+    """Does this contact need the step (``probability`` of the stage; same stream as
+    :func:`sim.pathway.steps.task` uses)?"""
+    return probability >= 1.0 or door.chance(f"{name}.route", contact) < probability
+
+
 def is_complex(door: FrontDoor, contact: Contact) -> bool:
     """Complex contacts (risky concerns, step-up, urgent) need a social worker to screen."""
     spec = door.cfg.front_door.screening
@@ -134,7 +140,7 @@ def screen(door: FrontDoor, contact: Contact) -> Process:
     """Screening by skill: straightforward work to one pool, complex to another, with a
     fallback pool when the chosen one is saturated and the fallback has someone free."""
     spec = door.cfg.front_door.screening
-    if not spec.enabled:
+    if not spec.enabled or not _needs(door, contact, "screening", spec.probability):
         return
     complex_work = is_complex(door, contact) and spec.complex_pool is not None
     pool_name = spec.complex_pool if complex_work else spec.pool
@@ -231,7 +237,7 @@ def _check_in_hub(door: FrontDoor, contact: Contact, agency: str) -> Process:
 def manager_decision(door: FrontDoor, contact: Contact) -> Process:
     """The manager decides and signs off; in an integrated front door a partner joins."""
     spec = door.cfg.front_door.decision
-    if not spec.enabled:
+    if not spec.enabled or not _needs(door, contact, "decision", spec.probability):
         return
     minutes = door.minutes("decision", spec.duration, contact)
     if spec.pool is None:

@@ -67,6 +67,11 @@ BAD_INPUT = [
     ),
     pytest.param(["run.seed=[1"], "override: 'run.seed=[1'", id="bad-override-syntax"),
     pytest.param(
+        ["validation=mmc", "staffing.pools.servers.time_factor=1.2"],
+        "staffing.pools.servers.time_factor: 1.2",
+        id="theory-assumption-broken",
+    ),
+    pytest.param(
         ["-m", "staffing.pools.social_workers.staff=5,0"],
         "staffing.pools.social_workers.staff: 0",
         id="bad-job-in-sweep",

@@ -123,3 +123,25 @@ def test_littles_law_holds_on_the_outputs(preset: str) -> None:
     )
     _, low, high = confidence_interval(difference.to_numpy(), LEVEL)
     assert low <= 0.0 <= high, f"L - λW has {100 * LEVEL:.2f}% CI [{low:.4f}, {high:.4f}]"
+
+
+def test_stage_probability_routes_that_share_of_contacts() -> None:
+    """A staffed stage's ``probability`` is the share of contacts that go through it (the
+    theory's thinning); here half of them, within four binomial standard errors."""
+    results, _ = _run(
+        [
+            "validation=deterministic",
+            "front_door.screening.probability=0.5",
+            "run.replications=2",
+            "run.horizon_days=10",
+        ],
+        keep_events=True,
+    )
+    events = results.events
+    assert events is not None
+    names = events["event"].astype(str)
+    contacts = events.loc[names == "contact", ["replication", "contact_id"]].drop_duplicates()
+    screened = events.loc[names == "screening_start", ["replication", "contact_id"]]
+    share = len(screened) / len(contacts)
+    se = np.sqrt(0.25 / len(contacts))
+    assert abs(share - 0.5) < 4 * se, f"share screened {share:.4f} (SE {se:.4f})"
