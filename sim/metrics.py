@@ -101,40 +101,29 @@ def kpis_from(
     for name, pool in door.pools.items():
         kpis[f"utilisation_{name}"] = pool.utilisation(window.start, window.end)
         kpis[f"queue_mean_{name}"] = pool.waiting.mean(window.start, window.end)
-    kpis.update(_cost_kpis(door, events, kpis))
+    kpis.update(_cost_kpis(door, kpis))
     return kpis
 
 
-def _cost_kpis(door: FrontDoor, events: pd.DataFrame, kpis: dict[str, float]) -> dict[str, float]:
-    """Staff costs (sim/costs.py; docs/finance.md) and hours on inappropriate contacts by pool.
+def _cost_kpis(door: FrontDoor, kpis: dict[str, float]) -> dict[str, float]:
+    """Staff costs (sim/costs.py; docs/finance.md), from KPIs already computed.
 
     Costs are deterministic given the config; contacts and referrals are scaled to a year like
     the staff hours, so ``cost_per_contact_gbp`` divides an annual cost by annual contacts.
     """
     from sim.costs import cost_kpis, costed
 
-    window = door.window
-    tasks = task_times(events)
-    tasks = tasks[(tasks["start"] >= window.start) & (tasks["start"] < window.end)]
+    if not costed(door.cfg):
+        return {}
     per_year = DAYS_PER_YEAR / door.cfg.run.horizon_days
-    hours = (tasks["end"] - tasks["start"]) * per_year / 60.0
-    below = door.contact_frame().set_index("contact_id")["threshold_met"]
-    inappropriate = ~below.reindex(tasks["contact_id"]).to_numpy(dtype=bool)
-    by_pool = {
-        pool: float(hours[inappropriate & (tasks["pool"] == pool).to_numpy()].sum())
-        for pool in door.pools
-    }
-    out = {f"inappropriate_contact_hours_{pool}": value for pool, value in by_pool.items()}
-    if costed(door.cfg):
-        out.update(
-            cost_kpis(
-                door.cfg,
-                contacts_per_year=kpis["contacts"] * per_year,
-                referrals_per_year=kpis.get("referrals", 0.0) * per_year,
-                inappropriate_hours=by_pool,
-            )
-        )
-    return out
+    return cost_kpis(
+        door.cfg,
+        contacts_per_year=kpis["contacts"] * per_year,
+        referrals_per_year=kpis.get("referrals", 0.0) * per_year,
+        inappropriate_hours={
+            pool: kpis[f"inappropriate_contact_hours_{pool}"] for pool in door.pools
+        },
+    )
 
 
 def _demand_kpis(door: FrontDoor, measured: pd.DataFrame) -> dict[str, float]:
@@ -282,7 +271,8 @@ def task_times(events: pd.DataFrame) -> pd.DataFrame:
 def _staff_hour_kpis(
     door: FrontDoor, events: pd.DataFrame, measured: pd.DataFrame
 ) -> dict[str, float]:
-    """Staff hours a year by pool and task, and on contacts that did not meet the threshold."""
+    """Staff hours a year by pool and task, and on contacts that did not meet the threshold
+    (in all and by pool)."""
     window = door.window
     tasks = task_times(events)
     tasks = tasks[(tasks["start"] >= window.start) & (tasks["start"] < window.end)]
@@ -297,6 +287,9 @@ def _staff_hour_kpis(
     below = door.contact_frame().set_index("contact_id")["threshold_met"]
     inappropriate = ~below.reindex(tasks["contact_id"]).to_numpy(dtype=bool)
     kpis["inappropriate_contact_hours"] = float(hours[inappropriate].sum())
+    for pool in door.pools:  # priced by sim/costs.py
+        mine = inappropriate & (tasks["pool"] == pool).to_numpy()
+        kpis[f"inappropriate_contact_hours_{pool}"] = float(hours[mine].sum())
     return kpis
 
 

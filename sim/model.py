@@ -281,8 +281,8 @@ class FrontDoor:
         key = f"{contact.key}#r{generation}"
         self._source_counts.setdefault(key, self._source_counts[contact.key])
         spec = self.cfg.demand.sources[contact.source]
-        probe = Contact(
-            id=-1,
+        again = Contact(
+            id=len(self.contacts),
             source=contact.source,
             seq=contact.seq,
             arrival=self.env.now,
@@ -295,26 +295,13 @@ class FrontDoor:
             generation=generation,
             key=key,
         )
-        urgency = str(
-            categorical(np.array([self.chance("urgency", probe)]), spec.urgency, URGENCIES)[0]
-        )
-        concern = str(
-            categorical(np.array([self.chance("concern", probe)]), spec.concern, CONCERNS)[0]
-        )
-        again = Contact(
-            id=len(self.contacts),
-            source=contact.source,
-            seq=contact.seq,
-            arrival=self.env.now,
-            urgency=urgency,
-            concern=concern,
-            unclear=self.chance("unclear", probe) < spec.unclear,
-            threshold_met=True,
-            known_family=True,
-            priority=self.cfg.front_door.priority[urgency],
-            generation=generation,
-            key=key,
-        )
+        # Its own draws (keyed by key and seq) decide what it is about.
+        urgency = categorical(np.array([self.chance("urgency", again)]), spec.urgency, URGENCIES)
+        concern = categorical(np.array([self.chance("concern", again)]), spec.concern, CONCERNS)
+        again.urgency = str(urgency[0])
+        again.concern = str(concern[0])
+        again.unclear = self.chance("unclear", again) < spec.unclear
+        again.priority = self.cfg.front_door.priority[again.urgency]
         self.contacts.append(again)
         return again
 
