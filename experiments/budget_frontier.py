@@ -1,6 +1,6 @@
 """Budget frontier: the cost of staffing mixes and process options against the statutory KPIs.
 
-    python -m experiments.budget_frontier [--tiny] [--out DIR]
+    python -m experiments.budget_frontier [--tiny] [--replications N] [--out DIR] [override ...]
 
 Sweeps staffing mixes (managers × screening social workers × PSOs) and process options
 (today's process, the integrated front door), runs each with common random numbers, and writes
@@ -22,8 +22,9 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
+import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import matplotlib
@@ -35,9 +36,11 @@ import pandas as pd
 from sim.compare import paired_differences
 from sim.compose import load
 from sim.costs import post_costs, staff_cost_kpis
+from sim.errors import ConfigError
 from sim.report.files import write_atomic
 from sim.runner import Results, simulate_replications
 
+EXIT_BAD_INPUT = 2
 KPIS = ("decision_within_1wd_pct", "assessment_within_45wd_pct")
 TINY_RUN = [
     "after_decision=none",
@@ -47,20 +50,31 @@ TINY_RUN = [
     "run.drain_days=7",
     "run.jobs=1",
 ]
-FULL_RUN = ["run.replications=5"]
-PROCESSES = {"current": [], "integrated": ["+scenario@_global_=integrated_front_door"]}
+FULL_RUN = ["run.replications=6"]  # six fill three waves of two workers, as five would
+PROCESSES = {
+    "current": [],
+    "integrated": ["+scenario@_global_=integrated_front_door"],
+    "combined": ["+scenario@_global_=combined"],
+}
 POOL_KEY = "staffing.pools.{}.staff"
+TEAM_KEY = "after_decision.assessment.teams.{}.social_workers"
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What to sweep: run settings, a grid of pool sizes, process options, marginal units."""
+    """What to sweep: run settings, a grid of pool sizes, process options, marginal units.
+
+    ``team_changes`` adds (or removes) that many social workers to *every* assessment team,
+    with today's front door and process: the front-door grid hardly moves the assessment KPI,
+    so without these options its frontier would show only noise.
+    """
 
     run: list[str]
     grid: dict[str, list[int]]
     processes: dict[str, list[str]]
     marginal_pools: list[str]
     marginal_teams: list[str]
+    team_changes: list[int] = field(default_factory=list)
 
 
 def plan(tiny: bool) -> Plan:
@@ -78,32 +92,43 @@ def plan(tiny: bool) -> Plan:
         PROCESSES,
         ["managers", "social_workers", "practice_support", "edt"],
         ["north", "south"],
+        [-4, 4, 8, 12],
     )
 
 
+def option_row(label: str, process: str, overrides: list[str]) -> tuple[dict[str, object], Results]:
+    """Simulate one option; its row: staffing, cost KPIs, target KPIs with 95% CIs."""
+    res = simulate_replications(load(overrides), keep_events=False, progress=False)
+    cfg = res.config
+    row: dict[str, object] = {"option": label, "process": process}
+    row.update({name: pool.staff for name, pool in cfg.staffing.pools.items()})
+    if cfg.after_decision.assessment.enabled:
+        row.update({n: t.social_workers for n, t in cfg.after_decision.assessment.teams.items()})
+    row.update(staff_cost_kpis(cfg))
+    for kpi in KPIS:
+        if kpi in res.summary:
+            s = res.summary[kpi]
+            row.update({kpi: s["mean"], f"{kpi}_ci_low": s["ci95_low"]})
+            row[f"{kpi}_ci_high"] = s["ci95_high"]
+    return row, res
+
+
 def run_options(p: Plan) -> tuple[pd.DataFrame, dict[str, Results]]:
-    """Simulate every option of the grid × processes; one row per option."""
+    """Simulate every option of the grid × processes, then the team options; one row each."""
     rows, results = [], {}
     pools = list(p.grid)
     for process, extra in p.processes.items():
         for sizes in itertools.product(*(p.grid[name] for name in pools)):
-            overrides = (
-                p.run
-                + extra
-                + [POOL_KEY.format(n) + f"={s}" for n, s in zip(pools, sizes, strict=True)]
-            )
             label = process + " " + " ".join(f"{n}={s}" for n, s in zip(pools, sizes, strict=True))
-            res = simulate_replications(load(overrides), keep_events=False, progress=False)
-            results[label] = res
-            row: dict[str, object] = {"option": label, "process": process}
-            row.update(dict(zip(pools, sizes, strict=True)))
-            row.update(staff_cost_kpis(res.config))
-            for kpi in KPIS:
-                if kpi in res.summary:
-                    s = res.summary[kpi]
-                    row.update({kpi: s["mean"], f"{kpi}_ci_low": s["ci95_low"]})
-                    row[f"{kpi}_ci_high"] = s["ci95_high"]
+            staff = [POOL_KEY.format(n) + f"={s}" for n, s in zip(pools, sizes, strict=True)]
+            row, results[label] = option_row(label, process, p.run + extra + staff)
             rows.append(row)
+    teams = load(p.run).after_decision.assessment.teams
+    for change in p.team_changes:
+        label = f"current teams{change:+d}"
+        staff = [TEAM_KEY.format(n) + f"={t.social_workers + change}" for n, t in teams.items()]
+        row, results[label] = option_row(label, "current teams", p.run + staff)
+        rows.append(row)
     table = pd.DataFrame(rows)
     for kpi in KPIS:
         if kpi in table:
@@ -203,7 +228,11 @@ def frontier_figure(table: pd.DataFrame, title: str) -> plt.Figure:
 
 
 def _csv(path: Path, frame: pd.DataFrame) -> None:
-    write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.4g"))
+    """A table finance can open as it is: whole pounds, KPIs to four decimals, no exponents."""
+    money = [c for c in frame.columns if "_gbp" in str(c) and "_per_" not in str(c)]
+    rounded = frame.round(4)
+    rounded[money] = rounded[money].round(0).astype("Int64")
+    write_atomic(path, lambda tmp: rounded.to_csv(tmp, index=False))
 
 
 def _text(path: Path, text: str) -> None:
@@ -237,6 +266,18 @@ def summary_markdown(
         f"(partner-funded: {_gbp(partner)}).",
         "",
         "![frontier](frontier.png)",
+        "",
+        "Options: every combination of the front-door pools below under each process "
+        f"({', '.join(p.processes)})"
+        + (
+            "; then, with today's front door and process, every assessment team changed by "
+            + ", ".join(f"{c:+d}" for c in p.team_changes)
+            + " social workers (`current teams±k`)"
+            if p.team_changes
+            else ""
+        )
+        + ". Pareto-efficient (per KPI, on means): no other option costs no more and scores at "
+        "least as well, one of them strictly; where two options' CIs overlap, read them as alike.",
         "",
         "## Pareto-efficient options",
         "",
@@ -295,11 +336,26 @@ def cost_table(overrides: list[str]) -> pd.DataFrame:
 
 
 def main(argv: Sequence[str] | None = None) -> Path:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m experiments.budget_frontier", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--tiny", action="store_true", help="a few short runs (tests)")
+    parser.add_argument("--replications", type=int, default=None)
     parser.add_argument("--out", type=Path, default=Path("reports/budget_frontier"))
+    parser.add_argument("overrides", nargs="*", help="extra config overrides for every option")
     args = parser.parse_args(argv)
     p = plan(args.tiny)
+    run = list(p.run)
+    if args.replications is not None:
+        run = [o for o in run if not o.startswith("run.replications=")]
+        run.append(f"run.replications={args.replications}")
+    p = replace(p, run=run + list(args.overrides))
+    try:
+        for extra in p.processes.values():  # every config, before any simulated minute
+            load([*p.run, *extra])
+    except ConfigError as error:
+        print(f"budget_frontier: error: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT) from None
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     table, _ = run_options(p)

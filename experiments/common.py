@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,9 +33,11 @@ import pandas as pd
 
 from sim.compare import paired_differences
 from sim.compose import load
+from sim.errors import ConfigError
 from sim.report.files import queue_table, write_atomic
 from sim.runner import Results, simulate_replications
 
+EXIT_BAD_INPUT = 2
 TINY = [
     "run.replications=2",
     "run.warmup_days=21",
@@ -305,8 +308,15 @@ def main(experiment: Experiment, argv: Sequence[str] | None = None) -> Path:
     args = parser.parse_args(argv)
     settings = list(TINY if args.tiny else FULL)
     if args.replications is not None:
+        settings = [s for s in settings if not s.startswith("run.replications=")]
         settings.append(f"run.replications={args.replications}")
     settings += args.overrides
+    try:
+        for option in experiment.options:  # every option's config, before any simulated minute
+            load([*settings, *option.overrides])
+    except ConfigError as error:
+        print(f"{experiment.name}: error: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT) from None
     results = run_options(experiment, settings)
     summary = write_report(experiment, results, args.out, settings)
     print(summary.read_text(encoding="utf-8").split("\n\n")[2])  # the answer

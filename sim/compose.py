@@ -107,7 +107,7 @@ def config_error_from(exc: Exception, overrides: Sequence[str] = ()) -> ConfigEr
         name, value = _override_naming(key, overrides)
         return ConfigError(name, value, NEW_ENTRY_HINT)
     if isinstance(cause, ConfigAttributeError | ConfigKeyError) and key:
-        return ConfigError(key, _typed_value(key, overrides), UNKNOWN_KEY_HINT)
+        return ConfigError(*_typed_override(key, overrides), UNKNOWN_KEY_HINT)
     if key:
         given = getattr(cause, "value", None)
         return ConfigError(key, given if given is not None else _typed_value(key, overrides), first)
@@ -132,8 +132,21 @@ def _override_naming(part: str, overrides: Sequence[str]) -> tuple[str, str]:
 
 def _typed_value(key: str, overrides: Sequence[str]) -> str:
     """The value typed on the command line for ``key`` (``key=value``, ``+key=value`` …)."""
+    return _typed_override(key, overrides)[1]
+
+
+def _typed_override(key: str, overrides: Sequence[str]) -> tuple[str, str]:
+    """The override naming ``key`` or a key below it, as typed: ``(full key, value)``.
+
+    OmegaConf reports an unknown entry of a dict by its own path (``staffing.pools.x``) even
+    when the user typed ``staffing.pools.x.staff=3``; the user's words are what they know.
+    """
     for override in overrides:
         name, sep, value = override.lstrip("+~").partition("=")
         if sep and name == key:
-            return value
-    return "?"
+            return name, value
+    for override in overrides:
+        name, sep, value = override.lstrip("+~").partition("=")
+        if sep and name.startswith(key + "."):
+            return name, value
+    return key, "?"

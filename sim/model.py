@@ -98,6 +98,7 @@ class FrontDoor:
     def __post_init__(self) -> None:
         self.streams = Streams(self.cfg.run.seed, self.replication)
         self._started = False
+        self._frame: tuple[tuple[int, float], pd.DataFrame] | None = None
         self._source_counts: dict[str, int] = {}
         self._draws: dict[tuple[str, str], np.ndarray] = {}
         for name, pool in self.cfg.staffing.pools.items():
@@ -359,7 +360,17 @@ class FrontDoor:
         self.env.run(until=self.window.stop if until is None else until)
 
     def contact_frame(self) -> pd.DataFrame:
-        """The contacts and their attributes (synthetic: nothing here identifies a child)."""
+        """The contacts and their attributes (synthetic: nothing here identifies a child).
+
+        Built once per (contacts so far, clock) and shared by every metric that asks: treat it
+        as read-only (``set_index`` and friends return new frames).
+        """
+        key = (len(self.contacts), float(self.env.now))
+        if self._frame is None or self._frame[0] != key:
+            self._frame = (key, self._build_contact_frame())
+        return self._frame[1]
+
+    def _build_contact_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
             {
                 "contact_id": [c.id for c in self.contacts],

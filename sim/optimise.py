@@ -7,10 +7,16 @@ right side of the threshold: the lower bound for ``>=``, the upper bound for ``<
 The search is discrete and greedy over integer staff counts (docs/finance.md explains why not
 Optuna): each *variable* is an override key (``staffing.pools.managers.staff``) with bounds.
 
-1. **Add.** From the lower bounds, while some target is unmet, try one more of each variable
-   whose cost stays within the budget and take the one that cuts the total shortfall most per
-   pound (if none cuts it, the cheapest step). Stop when every target is met, or when no step
-   fits the budget (then report the best achievable within the budget).
+0. **Ceiling.** If the upper bounds fit the budget, simulate them first. KPIs are monotone in
+   staff (up to noise), so if even the most staff the search may use misses a target, no
+   staffing within the bounds meets it: the search stops at once and reports that ceiling as
+   the best achievable. Climbing to it one post at a time would cost dozens of simulations
+   to learn the same thing.
+1. **Add.** From the start (the lower bounds unless given), while some target is unmet, try
+   one more of each variable whose cost stays within the budget and take the one that cuts the
+   total shortfall most per pound (if none cuts it, the cheapest step, at most ``patience``
+   times in a row). Stop when every target is met, or when no step fits the budget (then
+   report the best achievable within the budget).
 2. **Remove.** From the feasible staffing, try one fewer of each variable, most expensive
    first, and keep any removal that still meets every target; repeat until none does.
 
@@ -30,7 +36,8 @@ from scipy.special import stdtrit
 from sim.compose import load
 from sim.config import Config
 from sim.costs import annual_staff_cost
-from sim.runner import simulate_replications
+from sim.errors import ConfigError
+from sim.runner import confidence_interval, simulate_replications
 
 CONFIDENCE = 0.95
 
@@ -70,6 +77,7 @@ class Evaluation:
     bounds: dict[str, float]
     meets: bool
     shortfall: float
+    ci95: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,6 +87,8 @@ class SearchResult:
     best: Evaluation | None
     feasible: bool
     evaluations: list[Evaluation] = field(default_factory=list)
+    ceiling: Evaluation | None = None  # the upper bounds, when they fit the budget
+    start: Evaluation | None = None  # where the add phase began
 
 
 def one_sided_bound(values: np.ndarray, op: str, level: float = CONFIDENCE) -> float:
@@ -120,10 +130,14 @@ class Evaluator:
         base_overrides: Sequence[str],
         targets: Sequence[Target],
         loader: Callable[[list[str]], Config] = load,
+        confidence: float = CONFIDENCE,
+        report: Callable[[Evaluation], None] | None = None,
     ) -> None:
         self.base = list(base_overrides)
         self.targets = list(targets)
         self.loader = loader
+        self.confidence = confidence
+        self.report = report  # told of each new evaluation (a long search shows its progress)
         self.cache: dict[tuple[tuple[str, int], ...], Evaluation] = {}
 
     def config(self, staffing: dict[str, int]) -> Config:
@@ -139,20 +153,23 @@ class Evaluator:
         cfg = self.config(staffing)
         results = simulate_replications(cfg, keep_events=False, progress=False)
         table = results.replications
-        means, bounds = {}, {}
+        means, bounds, ci95 = {}, {}, {}
         for target in self.targets:
-            column = (
-                table[target.kpi].to_numpy(dtype=float)
-                if target.kpi in table
-                else np.array([np.nan])
-            )
-            means[target.kpi] = float(np.nanmean(column)) if np.any(~np.isnan(column)) else np.nan
-            bounds[target.kpi] = one_sided_bound(column, target.op)
+            if target.kpi not in table:
+                known = ", ".join(sorted(str(c) for c in table if str(c).endswith("_pct"))[:6])
+                allowed = f"must be a KPI the run reports ({known}, …)"
+                raise ConfigError("target", target.kpi, allowed)
+            column = table[target.kpi].to_numpy(dtype=float)
+            means[target.kpi], low, high = confidence_interval(column)
+            ci95[target.kpi] = (low, high)
+            bounds[target.kpi] = one_sided_bound(column, target.op, self.confidence)
         gap = shortfall(self.targets, bounds)
         evaluation = Evaluation(
-            dict(staffing), annual_staff_cost(cfg), means, bounds, gap == 0.0, gap
+            dict(staffing), annual_staff_cost(cfg), means, bounds, gap == 0.0, gap, ci95
         )
         self.cache[key] = evaluation
+        if self.report is not None:
+            self.report(evaluation)
         return evaluation
 
 
@@ -160,14 +177,26 @@ def cheapest_staffing(
     evaluate: Evaluator,
     variables: Sequence[Variable],
     budget_gbp: float = math.inf,
+    *,
     start: dict[str, int] | None = None,
     max_steps: int = 200,
+    patience: int = 2,
 ) -> SearchResult:
     """Greedy add-then-remove search (module docstring) for the cheapest feasible staffing."""
     bounds = {v.key: v for v in variables}
-    current = dict(start) if start is not None else {v.key: v.low for v in variables}
-    here = evaluate(current)
-    steps = 0
+    current = {v.key: v.low for v in variables}
+    if start is not None:
+        current.update({k: min(max(start[k], bounds[k].low), bounds[k].high) for k in start})
+    here = first = evaluate(current)
+    ceiling = None
+    top = {v.key: v.high for v in variables}
+    if not here.meets and evaluate.cost(top) <= budget_gbp:
+        ceiling = evaluate(top)
+        if not ceiling.meets:
+            tried = list(evaluate.cache.values())
+            nearest = min(tried, key=lambda e: (e.shortfall, e.cost_gbp))
+            return SearchResult(nearest, False, tried, ceiling, first)
+    steps = stalled = 0
     while not here.meets and steps < max_steps:
         steps += 1
         options: list[tuple[float, float, Evaluation]] = []
@@ -184,6 +213,9 @@ def cheapest_staffing(
         if not options:
             break
         gain_per_pound, _, chosen = max(options, key=lambda o: (o[0], o[1]))
+        stalled = stalled + 1 if gain_per_pound <= 0 else 0
+        if stalled > patience:
+            break
         if gain_per_pound <= 0:
             # Nothing helps on its own: take the cheapest step and look again from there.
             chosen = max(options, key=lambda o: o[1])[2]
@@ -203,7 +235,7 @@ def cheapest_staffing(
                     break
     evaluations = list(evaluate.cache.values())
     if here.meets:
-        return SearchResult(here, True, evaluations)
+        return SearchResult(here, True, evaluations, ceiling, first)
     affordable = [e for e in evaluations if e.cost_gbp <= budget_gbp]
     best = min(affordable, key=lambda e: (e.shortfall, e.cost_gbp)) if affordable else None
-    return SearchResult(best, False, evaluations)
+    return SearchResult(best, False, evaluations, ceiling, first)

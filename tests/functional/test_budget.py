@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from sim.compose import load
 from sim.optimise import Evaluator, Target, Variable, cheapest_staffing
@@ -70,3 +71,45 @@ def test_frontier_and_alignment_tiny(tmp_path: Path) -> None:
     assert result.best is not None
     assert (tmp_path / "align" / "summary.md").is_file()
     assert (tmp_path / "align" / "evaluations.csv").is_file()
+
+
+@pytest.mark.parametrize(
+    ("argv", "key"),
+    [
+        (["--process", "nope"], "--process: 'nope'"),
+        (["--target", "decision_within_1wd_pct>>95"], "--target: 'decision_within_1wd_pct>>95'"),
+        (["--tiny", "--target", "no_such_kpi>=3"], "target: 'no_such_kpi'"),
+        (["--tiny", "run.replications=0"], "run.replications: 0"),
+        (["--tiny", "--confidence", "1.5"], "--confidence: 1.5"),
+        (["--tiny", "--budget", "-5"], "--budget: -5.0"),
+    ],
+)
+def test_alignment_bad_input_is_one_line_and_exit_2(
+    argv: list[str], key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from experiments import budget_alignment
+
+    with pytest.raises(SystemExit) as stop:
+        budget_alignment.main([*argv, "--out", str(tmp_path)])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith(f"budget_alignment: error: {key}")
+
+
+def test_frontier_team_options_change_every_team() -> None:
+    """The `current teams±k` options add k social workers to each assessment team and cost
+    exactly k × teams × one social worker more."""
+    from experiments.budget_frontier import TINY_RUN, Plan, run_options
+
+    short = [o for o in TINY_RUN if o != "after_decision=none"]
+    plan = Plan(short, {"managers": [4]}, {"current": []}, [], [], [2])
+    table, _ = run_options(plan)
+    base, more = table.iloc[0], table.iloc[1]
+    assert more["option"] == "current teams+2"
+    assert (more["north"], more["south"]) == (base["north"] + 2, base["south"] + 2)
+    one = load(short).costs.roles["social_worker"]
+    per_post = one.salary_gbp * one.on_cost * (1 - one.vacancy_factor)
+    per_post *= (1 - one.agency_share) + one.agency_share * one.agency_premium
+    extra = more["annual_staff_cost_gbp"] - base["annual_staff_cost_gbp"]
+    assert extra == pytest.approx(4 * per_post)
+    assert not math.isnan(more["assessment_within_45wd_pct"])

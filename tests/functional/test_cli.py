@@ -4,15 +4,14 @@ leaves a complete run folder."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from sim.eventlog import read_parquet
+from tests.console import run_module
 
 SMALL = [
     "run.replications=2",
@@ -24,21 +23,17 @@ SMALL = [
 
 def frontdoor(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the app as ``python -m sim`` (the same entry point as the console script)."""
-    env = {**os.environ, "CI": "1", "HYDRA_FULL_ERROR": "0"}
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_module("sim", *args, cwd=cwd)
 
 
 BAD_INPUT = [
     pytest.param(["foo=1"], "foo: '1'", id="unknown-key"),
     pytest.param(["+foo=1"], "foo: '1'", id="appended-unknown-key"),
+    pytest.param(
+        ["staffing.pools.newpool.staff=3"],
+        "staffing.pools.newpool.staff: '3'",
+        id="unknown-pool-without-plus",
+    ),
     pytest.param(["run.replications=-3"], "run.replications: -3", id="negative-replications"),
     pytest.param(["run.replications=abc"], "run.replications: 'abc'", id="wrong-type"),
     pytest.param(["staffing=nope"], "staffing: 'nope'", id="unknown-group-option"),

@@ -51,3 +51,36 @@ def test_tiny_experiment_writes_its_report(name: str, tmp_path: Path) -> None:
     assert row["difference"] == pytest.approx(
         means[row["option"]] - means[experiment.options[0].name]
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (["--tiny", "foo=1"], "foo: '1' is not allowed"),
+        (["--tiny", "--replications", "0"], "run.replications: 0 is not allowed"),
+    ],
+)
+def test_experiment_bad_input_is_one_line_and_exit_2(
+    argv: list[str], line: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every option's config is checked before any simulation; nothing is written."""
+    with pytest.raises(SystemExit) as stop:
+        main(front_door_options.EXPERIMENT, [*argv, "--out", str(tmp_path / "out")])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"front_door_options: error: {err.split('error: ', 1)[1]}"
+    assert "\n" not in err and line in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_frontier_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from experiments import budget_frontier
+
+    with pytest.raises(SystemExit) as stop:
+        budget_frontier.main(["--tiny", "staffing.pools.managers.staff=-1", "--out", str(tmp_path)])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err
+    assert err.startswith("budget_frontier: error: staffing.pools.managers.staff: -1")

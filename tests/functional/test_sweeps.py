@@ -6,9 +6,6 @@ failed and Hydra skipped its end-of-sweep callback."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -17,6 +14,7 @@ import pytest
 
 from sim.cli import FAIL_IF
 from sim.gather import gather, main
+from tests.console import run_module as run
 
 TINY = [
     "run.replications=2",
@@ -28,25 +26,6 @@ TINY = [
 ]
 STAFF = "staffing.pools.social_workers.staff"
 SWEEP = [f"{STAFF}=10,12", *TINY]
-
-
-def run(
-    module: str, *args: str, cwd: Path, fail_if: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """``python -m <module> args`` as a user would run the console script."""
-    env = {**os.environ, "CI": "1", "HYDRA_FULL_ERROR": "0"}
-    env.pop(FAIL_IF, None)
-    if fail_if is not None:
-        env[FAIL_IF] = fail_if
-    return subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def kpi_columns(table: pd.DataFrame) -> pd.DataFrame:
