@@ -34,7 +34,7 @@ import pandas as pd
 
 from experiments.budget_frontier import TINY_RUN, _csv, _gbp, _png, _text
 from sim.compose import load
-from sim.errors import ConfigError
+from sim.errors import EXIT_BAD_INPUT, ConfigError
 from sim.optimise import (
     CONFIDENCE,
     Evaluation,
@@ -45,7 +45,6 @@ from sim.optimise import (
     cheapest_staffing,
 )
 
-EXIT_BAD_INPUT = 2
 FULL_RUN = ["run.replications=6"]  # six fill three waves of two workers, as five would
 FULL_TARGETS = [
     Target("decision_within_1wd_pct", ">=", 95.0),
@@ -116,7 +115,9 @@ def progress_line(e: Evaluation) -> None:
     print(f"  {staff}: {_gbp(e.cost_gbp)}; {kpis}; {verdict}", file=sys.stderr, flush=True)
 
 
-def evaluations_table(result: SearchResult, targets: Sequence[Target]) -> pd.DataFrame:
+def evaluations_table(
+    result: SearchResult, targets: Sequence[Target], today: dict[str, int]
+) -> pd.DataFrame:
     rows = []
     for e in result.evaluations:
         row: dict[str, object] = {k.split(".")[-2]: v for k, v in e.staffing.items()}
@@ -129,6 +130,7 @@ def evaluations_table(result: SearchResult, targets: Sequence[Target]) -> pd.Dat
             row[f"{t.kpi}_bound"] = e.bounds[t.kpi]
         row["meets_targets"] = e.meets
         row["chosen"] = result.best is e
+        row["today"] = e.staffing == today
         row["start"] = result.start is e
         row["ceiling"] = result.ceiling is e
         rows.append(row)
@@ -143,7 +145,7 @@ def figure(table: pd.DataFrame, targets: Sequence[Target], confidence: float) ->
         bound = table[f"{t.kpi}_bound"]
         ax.scatter(cost[~met], bound[~met], c="tab:red", label="misses a target")
         ax.scatter(cost[met], bound[met], c="tab:green", label="meets all targets")
-        for flag, marker, label in (("start", "s", "today's staffing"), ("chosen", "*", "chosen")):
+        for flag, marker, label in (("today", "s", "today's staffing"), ("chosen", "*", "chosen")):
             rows = table[table[flag].astype(bool)]
             ax.scatter(
                 rows["annual_staff_cost_gbp"] / 1e3,
@@ -164,11 +166,9 @@ def figure(table: pd.DataFrame, targets: Sequence[Target], confidence: float) ->
     return fig
 
 
-def _staffing_rows(best: Evaluation, start: Evaluation | None) -> list[str]:
+def _staffing_rows(best: Evaluation, today: dict[str, int]) -> list[str]:
     rows = ["| staff | count | today |", "|---|---:|---:|"]
-    for key, value in best.staffing.items():
-        today = start.staffing.get(key, "–") if start is not None else "–"
-        rows.append(f"| `{key}` | {value} | {today} |")
+    rows += [f"| `{k}` | {v} | {today.get(k, '–')} |" for k, v in best.staffing.items()]
     return rows
 
 
@@ -216,9 +216,13 @@ def summary_markdown(
     run: Sequence[str],
     tiny: bool,
     *,
+    today: dict[str, int],
+    today_cost: float,
     confidence: float = CONFIDENCE,
 ) -> str:
+    """The one-page answer: verdict, the chosen staffing beside today's, KPIs with CIs."""
     best = result.best
+    today_eval = next((e for e in result.evaluations if e.staffing == today), None)
     head = "# Budget alignment" + (" (tiny run: illustration only)" if tiny else "")
     lines = [
         head,
@@ -235,15 +239,13 @@ def summary_markdown(
     ]
     if best is not None:
         lines.append(f"Annual staff cost {_gbp(best.cost_gbp)}")
-        if result.start is not None:
-            change = best.cost_gbp - result.start.cost_gbp
-            lines[-1] += f" ({'+' if change >= 0 else '−'}{_gbp(abs(change))} against today)"
-        lines[-1] += "."
-        lines += ["", *_staffing_rows(best, result.start), ""]
+        change = best.cost_gbp - today_cost
+        lines[-1] += f" ({'+' if change >= 0 else '−'}{_gbp(abs(change))} against today)."
+        lines += ["", *_staffing_rows(best, today), ""]
         lines += _kpi_rows(best, targets, confidence)
-    if result.start is not None and result.start is not best:
-        lines += ["", f"Today's staffing ({_gbp(result.start.cost_gbp)} a year):", ""]
-        lines += _kpi_rows(result.start, targets, confidence)
+    if today_eval is not None and today_eval is not best:
+        lines += ["", f"Today's staffing ({_gbp(today_cost)} a year):", ""]
+        lines += _kpi_rows(today_eval, targets, confidence)
     lines += [
         "",
         "![search](frontier.png)",
@@ -289,17 +291,25 @@ def align(args: argparse.Namespace) -> SearchResult:
         else (TINY_TARGETS if args.tiny else FULL_TARGETS)
     )
     vs = variables(args.tiny)
-    start = current_staffing(run, vs) if args.start == "current" else None
+    today = current_staffing(run, vs)
     evaluate = Evaluator(run, targets, confidence=args.confidence, report=progress_line)
+    start = today if args.start == "current" else None
     result = cheapest_staffing(evaluate, vs, args.budget, start=start)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    table = evaluations_table(result, targets)
+    table = evaluations_table(result, targets, today)
     _csv(out / "evaluations.csv", table)
     _csv(out / "recommendation.csv", table[table["chosen"].astype(bool)])
     _png(out / "frontier.png", figure(table, targets, args.confidence))
     text = summary_markdown(
-        result, targets, args.budget, run, args.tiny, confidence=args.confidence
+        result,
+        targets,
+        args.budget,
+        run,
+        args.tiny,
+        today=today,
+        today_cost=evaluate.cost(today),
+        confidence=args.confidence,
     )
     _text(out / "summary.md", text)
     print(text.split("![search]")[0].rstrip())

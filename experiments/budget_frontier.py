@@ -3,7 +3,8 @@
     python -m experiments.budget_frontier [--tiny] [--replications N] [--out DIR] [override ...]
 
 Sweeps staffing mixes (managers × screening social workers × PSOs) and process options
-(today's process, the integrated front door), runs each with common random numbers, and writes
+(today's process, the integrated front door, both process changes), then the assessment teams'
+size with today's front door (docs/finance.md), runs each with common random numbers, and writes
 into ``DIR`` (default ``reports/budget_frontier/``):
 
 - ``frontier.csv``: one row per option: annual staff cost, partner-funded cost, KPI means and
@@ -36,11 +37,10 @@ import pandas as pd
 from sim.compare import paired_differences
 from sim.compose import load
 from sim.costs import post_costs, staff_cost_kpis
-from sim.errors import ConfigError
+from sim.errors import EXIT_BAD_INPUT, ConfigError
 from sim.report.files import write_atomic
 from sim.runner import Results, simulate_replications
 
-EXIT_BAD_INPUT = 2
 KPIS = ("decision_within_1wd_pct", "assessment_within_45wd_pct")
 TINY_RUN = [
     "after_decision=none",

@@ -33,11 +33,10 @@ import pandas as pd
 
 from sim.compare import paired_differences
 from sim.compose import load
-from sim.errors import ConfigError
+from sim.errors import EXIT_BAD_INPUT, ConfigError
 from sim.report.files import queue_table, write_atomic
 from sim.runner import Results, simulate_replications
 
-EXIT_BAD_INPUT = 2
 TINY = [
     "run.replications=2",
     "run.warmup_days=21",

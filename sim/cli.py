@@ -31,13 +31,12 @@ from omegaconf import DictConfig
 
 from sim.compose import compose, conf_dir, to_spec
 from sim.config import register_configs
-from sim.errors import ConfigError
+from sim.errors import EXIT_BAD_INPUT, ConfigError
 from sim.gather import clear_status, gather_unfinished, record_failure
 
 if TYPE_CHECKING:
     from sim.runner import Results
 
-EXIT_BAD_INPUT = 2
 HYDRA_INFO_FLAGS = ("help", "hydra_help", "info", "cfg", "shell_completion")
 FAIL_IF = "FRONTDOOR_FAIL_IF"
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+EXIT_BAD_INPUT = 2  # every command line exits with this after the one line about bad input
+
 
 class ConfigError(ValueError):
     """Bad input: names the key, the value given and what is allowed."""

@@ -12,11 +12,11 @@ Optuna): each *variable* is an override key (``staffing.pools.managers.staff``) 
    staffing within the bounds meets it: the search stops at once and reports that ceiling as
    the best achievable. Climbing to it one post at a time would cost dozens of simulations
    to learn the same thing.
-1. **Add.** From the start (the lower bounds unless given), while some target is unmet, try
-   one more of each variable whose cost stays within the budget and take the one that cuts the
-   total shortfall most per pound (if none cuts it, the cheapest step, at most ``patience``
-   times in a row). Stop when every target is met, or when no step fits the budget (then
-   report the best achievable within the budget).
+1. **Add.** From the start (the lower bounds, unless a start is given that fits the budget),
+   while some target is unmet, try one more of each variable whose cost stays within the
+   budget and take the one that cuts the total shortfall most per pound (if none cuts it, the
+   cheapest step, at most ``patience`` times in a row). Stop when every target is met, or
+   when no step fits the budget (then report the best achievable within the budget).
 2. **Remove.** From the feasible staffing, try one fewer of each variable, most expensive
    first, and keep any removal that still meets every target; repeat until none does.
 
@@ -186,7 +186,9 @@ def cheapest_staffing(
     bounds = {v.key: v for v in variables}
     current = {v.key: v.low for v in variables}
     if start is not None:
-        current.update({k: min(max(start[k], bounds[k].low), bounds[k].high) for k in start})
+        clipped = {k: min(max(start[k], bounds[k].low), bounds[k].high) for k in start}
+        if evaluate.cost({**current, **clipped}) <= budget_gbp:  # else climb from the bottom
+            current.update(clipped)
     here = first = evaluate(current)
     ceiling = None
     top = {v.key: v.high for v in variables}

@@ -101,3 +101,12 @@ def test_budget_caps_the_add_phase() -> None:
     assert result.best.cost_gbp <= 120_000
     assert all(e.cost_gbp <= 120_000 for e in evaluate.cache.values())
     assert math.isclose(result.best.means["k"], 20.0)  # a = 2 (£100k): the best affordable
+
+
+def test_a_start_over_budget_climbs_from_the_lower_bounds() -> None:
+    # Today's staffing (a = 6, £300k) is over a £120k budget: the search must not give up,
+    # it starts from the bottom and finds the best affordable staffing, as without a start.
+    evaluate = FakeEvaluator(lambda s: 10 * s["a"] + 5 * s["b"], Target("k", ">=", 40))
+    result = cheapest_staffing(evaluate, VARS, budget_gbp=120_000, start={"a": 6, "b": 0})
+    assert result.start is not None and result.start.staffing == {"a": 0, "b": 0}
+    assert result.best is not None and result.best.staffing == {"a": 2, "b": 0}
