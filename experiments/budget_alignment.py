@@ -32,9 +32,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from experiments.budget_frontier import TINY_RUN, _csv, _gbp, _png, _text
+from experiments.budget_frontier import TINY_RUN, finance_csv, gbp
+from experiments.common import save_png, save_text, with_replications
 from sim.compose import load
-from sim.errors import EXIT_BAD_INPUT, ConfigError
+from sim.errors import ConfigError, bad_input_exits
 from sim.optimise import (
     CONFIDENCE,
     Evaluation,
@@ -112,7 +113,7 @@ def progress_line(e: Evaluation) -> None:
     staff = " ".join(f"{k.split('.')[-2]}={v}" for k, v in e.staffing.items())
     kpis = " ".join(f"{k}={e.means[k]:.1f} (bound {e.bounds[k]:.1f})" for k in e.means)
     verdict = "meets" if e.meets else "misses"
-    print(f"  {staff}: {_gbp(e.cost_gbp)}; {kpis}; {verdict}", file=sys.stderr, flush=True)
+    print(f"  {staff}: {gbp(e.cost_gbp)}; {kpis}; {verdict}", file=sys.stderr, flush=True)
 
 
 def evaluations_table(
@@ -193,18 +194,18 @@ def verdict(result: SearchResult, budget: float) -> str:
     if best is None:
         return "**No staffing within the search bounds fits the budget.**"
     if result.feasible:
-        return f"**Cheapest staffing that meets every target: {_gbp(best.cost_gbp)} a year.**"
+        return f"**Cheapest staffing that meets every target: {gbp(best.cost_gbp)} a year.**"
     ceiling = result.ceiling
     if ceiling is not None and not ceiling.meets:
         return (
             "**No staffing within the search bounds meets every target, whatever the budget.** "
-            f"Even the upper bounds ({_gbp(ceiling.cost_gbp)} a year) miss: staff of these kinds "
+            f"Even the upper bounds ({gbp(ceiling.cost_gbp)} a year) miss: staff of these kinds "
             "are not what limits the missed KPI under this process. Change the process "
             "(`--process`), the targets, or widen the bounds. Best achievable within the budget:"
         )
     return (
         "**No staffing within the budget meets every target.** Best achievable within "
-        f"{_gbp(budget) if math.isfinite(budget) else 'the bounds'} "
+        f"{gbp(budget) if math.isfinite(budget) else 'the bounds'} "
         "(smallest total shortfall, then cheapest):"
     )
 
@@ -230,7 +231,7 @@ def summary_markdown(
         f"Targets (one-sided {confidence:.0%} confidence over replications): "
         + "; ".join(str(t) for t in targets)
         + ".",
-        f"Budget: {_gbp(budget) if math.isfinite(budget) else 'none'}. "
+        f"Budget: {gbp(budget) if math.isfinite(budget) else 'none'}. "
         f"Run settings: `{' '.join(run)}`.",
         f"Staffings simulated: {len(result.evaluations)} (common random numbers).",
         "",
@@ -238,13 +239,13 @@ def summary_markdown(
         "",
     ]
     if best is not None:
-        lines.append(f"Annual staff cost {_gbp(best.cost_gbp)}")
+        lines.append(f"Annual staff cost {gbp(best.cost_gbp)}")
         change = best.cost_gbp - today_cost
-        lines[-1] += f" ({'+' if change >= 0 else '−'}{_gbp(abs(change))} against today)."
+        lines[-1] += f" ({'+' if change >= 0 else '−'}{gbp(abs(change))} against today)."
         lines += ["", *_staffing_rows(best, today), ""]
         lines += _kpi_rows(best, targets, confidence)
     if today_eval is not None and today_eval is not best:
-        lines += ["", f"Today's staffing ({_gbp(today_cost)} a year):", ""]
+        lines += ["", f"Today's staffing ({gbp(today_cost)} a year):", ""]
         lines += _kpi_rows(today_eval, targets, confidence)
     lines += [
         "",
@@ -280,10 +281,7 @@ def align(args: argparse.Namespace) -> SearchResult:
         raise ConfigError("--confidence", args.confidence, "must be in [0.5, 1)")
     if math.isnan(args.budget) or args.budget <= 0:
         raise ConfigError("--budget", args.budget, "must be a positive amount of £ a year")
-    run = list(TINY_ALIGN_RUN if args.tiny else FULL_RUN)
-    if args.replications is not None:
-        run = [o for o in run if not o.startswith("run.replications=")]
-        run.append(f"run.replications={args.replications}")
+    run = with_replications(TINY_ALIGN_RUN if args.tiny else FULL_RUN, args.replications)
     run += process_overrides(args.process) + list(args.overrides)
     targets = (
         [parse_target(t) for t in args.target]
@@ -298,9 +296,9 @@ def align(args: argparse.Namespace) -> SearchResult:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     table = evaluations_table(result, targets, today)
-    _csv(out / "evaluations.csv", table)
-    _csv(out / "recommendation.csv", table[table["chosen"].astype(bool)])
-    _png(out / "frontier.png", figure(table, targets, args.confidence))
+    finance_csv(out / "evaluations.csv", table)
+    finance_csv(out / "recommendation.csv", table[table["chosen"].astype(bool)])
+    save_png(out / "frontier.png", figure(table, targets, args.confidence), dpi=120)
     text = summary_markdown(
         result,
         targets,
@@ -311,7 +309,7 @@ def align(args: argparse.Namespace) -> SearchResult:
         today_cost=evaluate.cost(today),
         confidence=args.confidence,
     )
-    _text(out / "summary.md", text)
+    save_text(out / "summary.md", text)
     print(text.split("![search]")[0].rstrip())
     print(f"\nReport: {out}/summary.md")
     return result
@@ -319,11 +317,8 @@ def align(args: argparse.Namespace) -> SearchResult:
 
 def main(argv: Sequence[str] | None = None) -> SearchResult:
     args = parse_args(argv)
-    try:
+    with bad_input_exits("budget_alignment"):
         return align(args)
-    except ConfigError as error:
-        print(f"budget_alignment: error: {error}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_INPUT) from None
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,10 +33,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from experiments.common import save_png, save_text, with_replications
 from sim.compare import paired_differences
 from sim.compose import load
 from sim.costs import post_costs, staff_cost_kpis
-from sim.errors import EXIT_BAD_INPUT, ConfigError
+from sim.errors import bad_input_exits
 from sim.report.files import write_atomic
 from sim.runner import Results, simulate_replications
 
@@ -227,7 +227,7 @@ def frontier_figure(table: pd.DataFrame, title: str) -> plt.Figure:
     return fig
 
 
-def _csv(path: Path, frame: pd.DataFrame) -> None:
+def finance_csv(path: Path, frame: pd.DataFrame) -> None:
     """A table finance can open as it is: whole pounds, KPIs to four decimals, no exponents."""
     money = [c for c in frame.columns if "_gbp" in str(c) and "_per_" not in str(c)]
     rounded = frame.round(4)
@@ -235,19 +235,7 @@ def _csv(path: Path, frame: pd.DataFrame) -> None:
     write_atomic(path, lambda tmp: rounded.to_csv(tmp, index=False))
 
 
-def _text(path: Path, text: str) -> None:
-    def write(tmp: Path) -> None:
-        tmp.write_text(text, encoding="utf-8")
-
-    write_atomic(path, write)
-
-
-def _png(path: Path, fig: plt.Figure) -> None:
-    write_atomic(path, lambda tmp: fig.savefig(tmp, format="png", dpi=120))
-    plt.close(fig)
-
-
-def _gbp(value: float) -> str:
+def gbp(value: float) -> str:
     return f"£{value:,.0f}"
 
 
@@ -262,8 +250,8 @@ def summary_markdown(
         f"Run settings: `{' '.join(p.run)}`. Costs from `conf/costs/` (docs/finance.md); "
         "KPIs are means over replications with 95% confidence intervals.",
         "",
-        f"**Baseline annual staff cost to the council: {_gbp(total)}** "
-        f"(partner-funded: {_gbp(partner)}).",
+        f"**Baseline annual staff cost to the council: {gbp(total)}** "
+        f"(partner-funded: {gbp(partner)}).",
         "",
         "![frontier](frontier.png)",
         "",
@@ -294,7 +282,7 @@ def summary_markdown(
         ]
         for _, r in eff.iterrows():
             lines.append(
-                f"| {r['option']} | {_gbp(r['annual_staff_cost_gbp'])} | {r[kpi]:.1f} | "
+                f"| {r['option']} | {gbp(r['annual_staff_cost_gbp'])} | {r[kpi]:.1f} | "
                 f"{r[f'{kpi}_ci_low']:.1f}–{r[f'{kpi}_ci_high']:.1f} |"
             )
         lines.append("")
@@ -312,7 +300,7 @@ def summary_markdown(
             if f"delta_{k}" in r and r[f"delta_{k}"] == r[f"delta_{k}"]
         ]
         lines.append(
-            f"| {r['unit']} | {r['current']} | {_gbp(r['delta_cost_gbp'])} | {'; '.join(parts)} |"
+            f"| {r['unit']} | {r['current']} | {gbp(r['delta_cost_gbp'])} | {'; '.join(parts)} |"
         )
     lines += ["", "Tables: `frontier.csv`, `marginal_value.csv`, `staff_costs.csv`.", ""]
     return "\n".join(lines)
@@ -345,27 +333,21 @@ def main(argv: Sequence[str] | None = None) -> Path:
     parser.add_argument("overrides", nargs="*", help="extra config overrides for every option")
     args = parser.parse_args(argv)
     p = plan(args.tiny)
-    run = list(p.run)
-    if args.replications is not None:
-        run = [o for o in run if not o.startswith("run.replications=")]
-        run.append(f"run.replications={args.replications}")
-    p = replace(p, run=run + list(args.overrides))
-    try:
+    p = replace(p, run=with_replications(p.run, args.replications) + list(args.overrides))
+    with bad_input_exits("budget_frontier"):
         for extra in p.processes.values():  # every config, before any simulated minute
             load([*p.run, *extra])
-    except ConfigError as error:
-        print(f"budget_frontier: error: {error}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_INPUT) from None
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     table, _ = run_options(p)
     marginal = marginal_values(p)
     costs = cost_table(p.run)
-    _csv(out / "frontier.csv", table)
-    _csv(out / "marginal_value.csv", marginal)
-    _csv(out / "staff_costs.csv", costs)
-    _png(out / "frontier.png", frontier_figure(table, "Staff cost against statutory timescales"))
-    _text(out / "summary.md", summary_markdown(table, marginal, costs, p, args.tiny))
+    finance_csv(out / "frontier.csv", table)
+    finance_csv(out / "marginal_value.csv", marginal)
+    finance_csv(out / "staff_costs.csv", costs)
+    figure = frontier_figure(table, "Staff cost against statutory timescales")
+    save_png(out / "frontier.png", figure, dpi=120)
+    save_text(out / "summary.md", summary_markdown(table, marginal, costs, p, args.tiny))
     print(f"wrote {out}/summary.md")
     return out
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ import pandas as pd
 
 from sim.compare import paired_differences
 from sim.compose import load
-from sim.errors import EXIT_BAD_INPUT, ConfigError
+from sim.errors import bad_input_exits
 from sim.report.files import queue_table, write_atomic
 from sim.runner import Results, simulate_replications
 
@@ -260,13 +259,24 @@ def utilisation_figure(results: dict[str, Results]) -> plt.Figure:
     return fig
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
-    def write(tmp: Path) -> None:
-        fig.savefig(tmp, dpi=110, format="png")
-
-    write_atomic(path, write)
+def save_png(path: Path, fig: plt.Figure, dpi: int = 110) -> Path:
+    """Write a figure atomically and close it (a report makes many)."""
+    write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png"))
     plt.close(fig)
     return path
+
+
+def save_text(path: Path, text: str) -> Path:
+    """Write a UTF-8 text file (a summary) atomically."""
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def with_replications(settings: Sequence[str], replications: int | None) -> list[str]:
+    """``settings`` with ``run.replications`` replaced when the command line gives a count."""
+    if replications is None:
+        return list(settings)
+    kept = [o for o in settings if not o.startswith("run.replications=")]
+    return [*kept, f"run.replications={replications}"]
 
 
 def write_report(
@@ -288,12 +298,11 @@ def write_report(
         ("replications.csv", replications),
     ):
         write_atomic(out / filename, lambda p, f=frame: f.to_csv(p, index=False))
-    text = summary_markdown(experiment, results, tidy, diffs, settings)
-    write_atomic(out / "summary.md", lambda p: p.write_text(text, encoding="utf-8"))
-    _save(kpi_figure(experiment, tidy), out / "kpis.png")
-    _save(decision_figure(results), out / "decision_times.png")
-    _save(queue_figure(results), out / "queues.png")
-    _save(utilisation_figure(results), out / "utilisation.png")
+    save_text(out / "summary.md", summary_markdown(experiment, results, tidy, diffs, settings))
+    save_png(out / "kpis.png", kpi_figure(experiment, tidy))
+    save_png(out / "decision_times.png", decision_figure(results))
+    save_png(out / "queues.png", queue_figure(results))
+    save_png(out / "utilisation.png", utilisation_figure(results))
     return out / "summary.md"
 
 
@@ -305,17 +314,10 @@ def main(experiment: Experiment, argv: Sequence[str] | None = None) -> Path:
     parser.add_argument("--out", type=Path, default=Path("reports") / experiment.name)
     parser.add_argument("overrides", nargs="*", help="extra config overrides for every option")
     args = parser.parse_args(argv)
-    settings = list(TINY if args.tiny else FULL)
-    if args.replications is not None:
-        settings = [s for s in settings if not s.startswith("run.replications=")]
-        settings.append(f"run.replications={args.replications}")
-    settings += args.overrides
-    try:
+    settings = with_replications(TINY if args.tiny else FULL, args.replications) + args.overrides
+    with bad_input_exits(experiment.name):
         for option in experiment.options:  # every option's config, before any simulated minute
             load([*settings, *option.overrides])
-    except ConfigError as error:
-        print(f"{experiment.name}: error: {error}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_INPUT) from None
     results = run_options(experiment, settings)
     summary = write_report(experiment, results, args.out, settings)
     print(summary.read_text(encoding="utf-8").split("\n\n")[2])  # the answer

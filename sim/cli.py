@@ -31,7 +31,7 @@ from omegaconf import DictConfig
 
 from sim.compose import compose, conf_dir, to_spec
 from sim.config import register_configs
-from sim.errors import EXIT_BAD_INPUT, ConfigError
+from sim.errors import ConfigError, bad_input_exits
 from sim.gather import clear_status, gather_unfinished, record_failure
 
 if TYPE_CHECKING:
@@ -130,11 +130,8 @@ def fail_if_asked(overrides: list[str]) -> None:
 
 def main() -> None:
     """Console script ``frontdoor``: validate first, then hand over to Hydra."""
-    try:
+    with bad_input_exits("frontdoor"):
         preflight(sys.argv[1:])
-    except ConfigError as error:
-        print(f"frontdoor: error: {error}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_INPUT) from None
     try:
         app()
     finally:

@@ -7,6 +7,9 @@ exits with status 2; library callers can catch it like any ``ValueError``.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 EXIT_BAD_INPUT = 2  # every command line exits with this after the one line about bad input
@@ -20,3 +23,17 @@ class ConfigError(ValueError):
         self.value = value
         self.allowed = allowed
         super().__init__(f"{key}: {value!r} is not allowed; {allowed}")
+
+
+@contextmanager
+def bad_input_exits(prog: str) -> Iterator[None]:
+    """Inside, a :class:`ConfigError` becomes ``prog: error: <line>`` on stderr and exit 2.
+
+    Every command line (``frontdoor``, the experiments) meets bad input the same way: one line
+    naming the key, the value and what is allowed, and no traceback.
+    """
+    try:
+        yield
+    except ConfigError as error:
+        print(f"{prog}: error: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT) from None
