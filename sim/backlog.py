@@ -130,8 +130,7 @@ def _resume_assessment(door: FrontDoor, contact: Contact, team: str, under_way: 
 def _return_later(door: FrontDoor, contact: Contact, days: float) -> Process:
     yield door.env.timeout(days * 1440.0)
     again = door.re_contact(contact)
-    if again is not None:
-        yield from contact_journey(door, again)
+    yield from contact_journey(door, again)
 
 
 def snapshot(door: FrontDoor) -> dict[str, Any]:

@@ -175,11 +175,14 @@ class ThresholdTrainingConfig:
     From ``start_day`` (days after the start of the run) the share of this source's
     inappropriate contacts that are never made rises towards ``reduction_pct`` with time
     constant ``learning_lag_days`` (parameters.md §3 row 4; §1h: −10 to −25% after 6–12 months).
+    ``start``: the clock ``start_day`` counts from — ``measured`` (default: the start of the
+    measured window, when the policy is introduced) or ``warmup`` (the start of the run).
     """
 
     reduction_pct: float = 0.0
     start_day: float = 0.0
     learning_lag_days: float = 180.0
+    start: str = "measured"
 
 
 @dataclass
@@ -192,6 +195,7 @@ class DemandConfig:
 
     annual_contacts: float = 16000.0
     growth_pct_per_year: float = 0.0
+    growth_start: str = "measured"
     sources: dict[str, SourceConfig] = field(default_factory=dict)
     profiles: dict[str, list[float]] = field(default_factory=lambda: {"flat": [1.0]})
     school_terms: SchoolTermsConfig = field(default_factory=SchoolTermsConfig)
@@ -397,6 +401,30 @@ class PartnerCheckConfig:
 
 
 @dataclass
+class DecisionAccuracyConfig:
+    """Decisions that depend on information (§3 rows 8–12; docs/model.md "Decisions").
+
+    Every contact has a latent need (``threshold_met``, drawn at arrival). The manager refers
+    it with probability ``1 − miss_probability × f`` when the need is there and
+    ``over_refer_probability × f`` when it is not, where ``f`` is the product of the
+    ``*_factor`` of each piece of information gathered for that contact (history checked,
+    consent sought, partner information received — or only partly, at the chase deadline —
+    and partners present at the decision). A factor of 1 means the information does not help;
+    0.5 halves the chance of a wrong decision. All ESTIMATE. ``enabled: false`` decides every
+    contact by its latent need (no errors).
+    """
+
+    enabled: bool = False
+    miss_probability: float = 0.0
+    over_refer_probability: float = 0.0
+    history_checked_factor: float = 1.0
+    consent_sought_factor: float = 1.0
+    partner_info_received_factor: float = 1.0
+    partner_info_timed_out_factor: float = 1.0
+    partners_in_decision_factor: float = 1.0
+
+
+@dataclass
 class DecisionConfig(StageConfig):
     """The manager's decision and sign-off (§3 rows 12–14), then where the contact goes.
 
@@ -406,7 +434,8 @@ class DecisionConfig(StageConfig):
     ``nfa_advice``). ``partner_pool``: a partner
     joins each decision (integrated front door). ``idva_probability`` (domestic abuse, §3 row 7)
     and ``exploitation_panel_probability`` (missing/exploitation, row 6) are parallel outflows;
-    ``appropriate_probability`` feeds a quality KPI only.
+    ``accuracy``: how often the decision matches the contact's latent need, given what was
+    gathered (:class:`DecisionAccuracyConfig`).
     """
 
     partner_pool: str | None = None
@@ -416,19 +445,24 @@ class DecisionConfig(StageConfig):
     handoff: WaitConfig = field(default_factory=WaitConfig)
     idva_probability: float = 0.0
     exploitation_panel_probability: float = 0.0
-    appropriate_probability: float = 1.0
+    accuracy: DecisionAccuracyConfig = field(default_factory=DecisionAccuracyConfig)
 
 
 @dataclass
 class LearningConfig:
-    """Feedback to referrers slowly teaches them thresholds (§3 row 11): inappropriate and
-    unclear contacts fall by up to the given percentages × the share given feedback, with time
-    constant ``lag_days``."""
+    """Feedback to referrers slowly teaches them thresholds (§3 row 11) — a closed loop
+    (:mod:`sim.learning`): each source's inappropriate and unclear contacts fall by up to its
+    ``*_reduction_pct`` (a dict by source; a source not listed does not learn) × its learning
+    level, the exponentially weighted share of its decisions whose feedback was actually
+    delivered, with time constant ``lag_days``. ``start``: the policy's clock — ``measured``
+    (default: learning starts with the measured window, i.e. when the scenario is introduced)
+    or ``warmup`` (from the start of the run, so the window sees a mature loop)."""
 
     enabled: bool = False
-    inappropriate_reduction_pct: float = 0.0
-    unclear_reduction_pct: float = 0.0
+    inappropriate_reduction_pct: dict[str, float] = field(default_factory=dict)
+    unclear_reduction_pct: dict[str, float] = field(default_factory=dict)
     lag_days: float = 180.0
+    start: str = "measured"
 
 
 @dataclass
@@ -532,7 +566,9 @@ class AssessmentConfig:
     The statutory clock shapes practice: when the write-up would run past
     ``deadline_working_days`` from the referral, with ``deadline_push_probability`` the worker
     finishes it a working day before the deadline instead (the published durations bunch just
-    under 45 working days)."""
+    under 45 working days). ``not_in_need_probability``: an assessment of a referral whose need
+    was there still ends "not in need" (a reasonable cause to assess is not always a need);
+    an over-referral's assessment always does."""
 
     enabled: bool = False
     teams: dict[str, TeamConfig] = field(default_factory=dict)
@@ -547,16 +583,42 @@ class AssessmentConfig:
     deadline_working_days: float | None = None
     deadline_push_probability: float = 0.0
     sign_off: StageConfig = field(default_factory=_off)
+    not_in_need_probability: float = 0.0
 
 
 @dataclass
 class ReReferralConfig:
-    """Re-referrals (§1d READ 22.6%): a closed case returns to the front door as a new contact
-    (meeting the threshold, family known) within ``within_days`` with ``probability``."""
+    """Re-referrals as the DfE counts them (§1d READ 22.6%: a referral within 12 months of the
+    previous referral). With ``probability`` a closed referral comes back to the front door as
+    a new contact (need present, family known) at a time drawn uniformly between the case's
+    closure and ``within_days`` after the referral; a case still open then does not come back.
+    ``max_generations`` bounds the chain (a safety cap, far above what the probability reaches).
+    """
 
     probability: float = 0.0
     within_days: float = 365.0
-    max_generations: int = 3
+    max_generations: int = 10
+
+
+@dataclass
+class ReferralNfaConfig:
+    """A referral made although the need was not there (an over-referral) is closed with no
+    further action by the assessment team's manager before any assessment, with
+    ``probability`` (the rest are assessed and end "not in need"); the ``review`` costs the
+    manager's time. Published: 6.5% of referrals end NFA (§1d READ)."""
+
+    probability: float = 0.0
+    review: StageConfig = field(default_factory=lambda: StageConfig(enabled=False))
+
+
+@dataclass
+class MissedNeedConfig:
+    """A need the front door missed comes back: with ``return_probability`` the child is
+    contacted about again, at a time drawn uniformly within ``within_days`` of the decision
+    (sooner and more often than a closed case's re-referral). ESTIMATE."""
+
+    return_probability: float = 0.0
+    within_days: float = 90.0
 
 
 @dataclass
@@ -568,6 +630,8 @@ class AfterDecisionConfig:
     section47: Section47Config = field(default_factory=Section47Config)
     assessment: AssessmentConfig = field(default_factory=AssessmentConfig)
     re_referral: ReReferralConfig = field(default_factory=ReReferralConfig)
+    referral_nfa: ReferralNfaConfig = field(default_factory=ReferralNfaConfig)
+    missed_need: MissedNeedConfig = field(default_factory=MissedNeedConfig)
 
 
 @dataclass

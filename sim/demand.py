@@ -4,7 +4,7 @@ volume honoured whatever the modulation, then growth.
 For source ``s`` the expected number of contacts in hour ``h`` (hour 0 starts at midnight of
 the start date) is
 
-    λ_s(h) = c_s · w_s(h) · f_s(day of h) · (1 + g/100) ** ((h + 0.5) / 8760)
+    λ_s(h) = c_s · w_s(h) · f_s(day of h) · (1 + g/100) ** (max(h + 0.5 − h₀, 0) / 8760)
 
 where ``w_s`` is the source's hour-of-week profile (mean 1,
 :func:`sim.arrivals.hour_of_week_weights`), ``f_s`` is ``school_holiday_factor`` on a
@@ -15,8 +15,10 @@ start bring exactly ``annual_contacts × share`` before growth:
     c_s = annual_contacts × share / Σ_{h < 8760} w_s(h) · f_s(day of h)
 
 So a factor below 1 moves contacts from holidays into term time rather than losing them: the
-configured annual volume (what the MI reports) is kept. Growth compounds from time 0 exactly as
-:func:`sim.arrivals.hourly_rates` does. The result feeds :func:`sim.arrivals.poisson_arrivals`.
+configured annual volume (what the MI reports) is kept. Growth compounds from hour ``h₀``, the
+start of its policy clock (``demand.growth_start``: ``measured`` = the measured window, the
+default; ``warmup`` = 0, as :func:`sim.arrivals.hourly_rates` does). The result feeds
+:func:`sim.arrivals.poisson_arrivals`.
 
 Partner threshold training (:func:`inappropriate_removal_probability`) removes a rising share of
 a source's inappropriate contacts (those not meeting the threshold) after it starts.
@@ -61,7 +63,13 @@ def _day_factors(
 
 
 def source_hourly_rates(
-    demand: Any, source: str, start: dt.date, hours: int, bank_holidays: Iterable[dt.date]
+    demand: Any,
+    source: str,
+    start: dt.date,
+    hours: int,
+    bank_holidays: Iterable[dt.date],
+    *,
+    growth_from_hour: float = 0.0,
 ) -> FloatArray:
     """Expected contacts of ``source`` in each of ``hours`` hours from midnight of ``start``.
 
@@ -70,7 +78,9 @@ def source_hourly_rates(
     first year is needed for the normalisation), e.g.
     :attr:`sim.calendar.WorkingCalendar.bank_holiday_dates`; dates outside are ignored.
     Runs longer than a year get each year's school holidays from the rule (or the explicit
-    list). See the module docstring for the formula.
+    list). See the module docstring for the formula. Growth compounds from hour
+    ``growth_from_hour`` (the policy clock, ``demand.growth_start``: the measured window by
+    default, so the warm-up is today's demand); before it the rate is the first year's.
 
     Raises :class:`ConfigError` for an unknown source or profile, or a source whose modulated
     rate is zero throughout its first year while it should bring contacts.
@@ -110,8 +120,8 @@ def source_hourly_rates(
     rates = shape[:hours] * (annual / first_year)
     growth = float(demand.growth_pct_per_year)
     if growth:
-        # hourly_rates of a flat profile at 1 contact an hour is exactly its growth factor.
-        rates *= hourly_rates([1.0], HOURS_PER_YEAR, hours, 0, growth)
+        since = np.maximum(np.arange(hours, dtype=np.float64) + 0.5 - growth_from_hour, 0.0)
+        rates *= (1.0 + growth / 100.0) ** (since / HOURS_PER_YEAR)
     return rates
 
 

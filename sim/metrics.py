@@ -92,7 +92,8 @@ def kpis_from(
     window = door.window
     kpis: dict[str, float] = {"contacts": float(len(measured))}
     kpis.update(_demand_kpis(door, measured))
-    kpis.update(_decision_kpis(measured))
+    kpis.update(_decision_kpis(door, measured))
+    kpis.update(_decision_quality_kpis(measured))
     kpis.update(_process_kpis(door, measured))
     kpis.update(_stage_kpis(measured))
     kpis.update(_system_kpis(door, table))
@@ -154,18 +155,48 @@ def _demand_kpis(door: FrontDoor, measured: pd.DataFrame) -> dict[str, float]:
     return kpis
 
 
-def _decision_kpis(measured: pd.DataFrame) -> dict[str, float]:
-    """Time from contact to the front door's decision: working days overall and by urgency."""
+def censored_p90(decided: np.ndarray, still_open: int) -> float:
+    """The 90th percentile of decision times when ``still_open`` contacts are undecided at the
+    end of the run: they count as later than every decided one (they are, at least, later than
+    the run). NaN if the percentile falls among them — it is then beyond what the run saw."""
+    n = decided.size + still_open
+    if n == 0:
+        return float("nan")
+    if still_open == 0:
+        return _p90(decided)
+    top = float(np.max(decided)) if decided.size else 0.0
+    sentinel = top + 1e9
+    value = float(np.percentile(np.concatenate((decided, np.full(still_open, sentinel))), 90))
+    return value if value <= top else float("nan")
+
+
+def _decision_kpis(door: FrontDoor, measured: pd.DataFrame) -> dict[str, float]:
+    """Time from contact to the front door's decision: working days overall and by urgency.
+
+    Censoring: contacts still undecided when the run stops count in ``decision_within_1wd_pct``
+    (as late) and in the percentiles (as later than any decided one, :func:`censored_p90`);
+    ``decision_working_days_mean`` covers decided contacts only, and
+    ``decision_working_days_mean_incl_open`` adds the open ones at their working days so far —
+    a lower bound on the true mean.
+    """
     arrival = measured["arrival"].to_numpy()
     decided_at = measured["decision_time"].to_numpy()
     working_days = measured["decision_working_days"].to_numpy()
     decided = ~np.isnan(working_days)
     within = np.zeros(len(measured), dtype=bool)
     within[decided] = working_days[decided] <= 1.0 + WITHIN_TOLERANCE
+    so_far = working_days.copy()
+    if (~decided).any():
+        stop = np.full(np.count_nonzero(~decided), door.window.stop)
+        so_far[~decided] = door.calendar.working_days_between(arrival[~decided], stop)
     kpis = {
         "open_at_end": float(np.count_nonzero(~decided)),
+        "decision_open_pct": _pct(~decided),
         "decision_working_days_mean": _mean(working_days[decided]),
-        "decision_working_days_p90": _p90(working_days[decided]),
+        "decision_working_days_mean_incl_open": _mean(so_far),
+        "decision_working_days_p90": censored_p90(
+            working_days[decided], int(np.count_nonzero(~decided))
+        ),
         "decision_within_1wd_pct": _pct(within),
         "time_in_system_minutes_mean": _mean(decided_at[decided] - arrival[decided]),
     }
@@ -173,9 +204,22 @@ def _decision_kpis(measured: pd.DataFrame) -> dict[str, float]:
     for level in URGENCIES:
         mine = urgency == level
         kpis[f"decision_working_days_mean_{level}"] = _mean(working_days[mine & decided])
-        kpis[f"decision_working_days_p90_{level}"] = _p90(working_days[mine & decided])
+        kpis[f"decision_working_days_p90_{level}"] = censored_p90(
+            working_days[mine & decided], int(np.count_nonzero(mine & ~decided))
+        )
         kpis[f"decision_within_1wd_pct_{level}"] = _pct(within[mine])
     return kpis
+
+
+def _decision_quality_kpis(measured: pd.DataFrame) -> dict[str, float]:
+    """Decisions against the contacts' latent need (docs/model.md "Decisions")."""
+    decided = measured["outcome"].notna().to_numpy()
+    need = measured["threshold_met"].to_numpy(dtype=bool)
+    referred = measured["outcome"].isin(REFERRAL_OUTCOMES).to_numpy()
+    return {
+        "missed_need_pct": _pct(~referred[decided & need]),
+        "over_referral_pct": _pct(~need[decided & referred]),
+    }
 
 
 def _process_kpis(door: FrontDoor, measured: pd.DataFrame) -> dict[str, float]:
@@ -360,17 +404,36 @@ def downstream_kpis(door: FrontDoor, table: pd.DataFrame) -> dict[str, float]:
         kpis["icpc_within_15wd_pct"] = _pct(days <= 15.0 + WITHIN_TOLERANCE)
     if spec.assessment.enabled:
         kpis.update(_assessment_kpis(door, table))
-    if spec.re_referral.probability > 0:
-        contacts = door.contact_frame().set_index("contact_id")
-        generation = contacts["generation"].reindex(table.index).to_numpy()
-        arrived = _in_window(door, _column(table, "contact"))
-        referred = _in_window(door, _column(table, "to_assessment")) | _in_window(
-            door, _column(table, "to_strategy_discussion")
-        )
-        re_referred = referred & (generation > 0)
-        kpis["re_referrals"] = float(np.count_nonzero(arrived & (generation > 0)))
-        kpis["re_referral_pct"] = _pct(re_referred[referred])
+    kpis.update(_referral_outcome_kpis(door, table))
     return kpis
+
+
+def _referral_outcome_kpis(door: FrontDoor, table: pd.DataFrame) -> dict[str, float]:
+    """What became of referrals, as shares of the referrals made in the window (steady state:
+    the events that end them in the window over the referrals made in it, as the DfE's annual
+    figures do): re-referrals as the DfE counts them (within 12 months of the previous
+    referral), referral NFA, assessments ending "not in need", and missed needs coming back."""
+    contacts = door.contact_frame().set_index("contact_id")
+    referred = _in_window(door, _column(table, "to_assessment")) | _in_window(
+        door, _column(table, "to_strategy_discussion")
+    )
+    n = max(int(np.count_nonzero(referred)), 1)
+    generation = contacts["generation"].reindex(table.index).to_numpy()
+    returned = contacts["missed_need_return"].reindex(table.index).to_numpy(dtype=bool)
+    arrived = _in_window(door, _column(table, "contact"))
+
+    def share(event: str) -> float:
+        return 100.0 * np.count_nonzero(_in_window(door, _column(table, event))) / n
+
+    if not np.count_nonzero(referred):
+        return {"re_referrals": float(np.count_nonzero(arrived & (generation > 0)))}
+    return {
+        "re_referrals": float(np.count_nonzero(arrived & (generation > 0))),
+        "re_referral_pct": share("re_referred"),
+        "referral_nfa_pct": share("referral_nfa"),
+        "assessment_not_in_need_pct": share("assessment_not_in_need"),
+        "missed_need_re_referral_pct": 100.0 * np.count_nonzero(referred & returned) / n,
+    }
 
 
 def _assessment_kpis(door: FrontDoor, table: pd.DataFrame) -> dict[str, float]:

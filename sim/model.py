@@ -20,6 +20,8 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
 
+__all__ = ["Contact", "FrontDoor", "Window", "build", "categorical"]
+
 import numpy as np
 import pandas as pd
 import simpy
@@ -27,9 +29,11 @@ import simpy
 from sim.arrivals import poisson_arrivals
 from sim.calendar import WorkingCalendar
 from sim.config import CONCERNS, URGENCIES, Config, DistributionConfig, WaitConfig, is_unset
+from sim.contacts import Contact, SourceDraws, categorical
 from sim.demand import inappropriate_removal_probability, source_hourly_rates
 from sim.distributions import make_sampler
 from sim.eventlog import EventLog
+from sim.learning import ReferrerLearning
 from sim.staff import StaffPool
 from sim.streams import Streams
 from sim.teams import Team
@@ -50,34 +54,6 @@ class Window:
         start = cfg.run.warmup_days * MINUTES_PER_DAY
         end = start + cfg.run.horizon_days * MINUTES_PER_DAY
         return cls(start=start, end=end, stop=end + cfg.run.drain_days * MINUTES_PER_DAY)
-
-
-@dataclass(slots=True)
-class Contact:
-    """A contact to the front door: who sent it, when, and what it is about.
-
-    ``seq`` is its position among its source's contacts and ``key`` names its family of draws
-    (the source, ``backlog``, or ``<key>#r<generation>`` for a re-referral): together they
-    key all its
-    random draws. ``generation`` counts re-referrals (0 = a first contact).
-    """
-
-    id: int
-    source: str
-    seq: int
-    arrival: float
-    urgency: str
-    concern: str
-    unclear: bool
-    threshold_met: bool
-    known_family: bool
-    priority: int
-    generation: int = 0
-    key: str = ""
-    age_at_start: float = 0.0
-
-    def __post_init__(self) -> None:
-        self.key = self.key or self.source
 
 
 @dataclass
@@ -105,12 +81,29 @@ class FrontDoor:
             self.pools[name] = StaffPool(
                 self.env, name, pool.staff, None, pool.time_factor, schedule=self._schedule(name)
             )
-        self.contacts = self._arrivals()
-        self._arrived = len(self.contacts)
+        learning = self.cfg.front_door.feedback.learning
+        self.learning: ReferrerLearning | None = None
+        if learning.enabled and self.cfg.front_door.feedback.enabled:
+            self.learning = ReferrerLearning(
+                self.cfg.demand.sources,
+                learning.lag_days * MINUTES_PER_DAY,
+                self.policy_start(learning.start),
+            )
+        self._sources = {source: self._source_draws(source) for source in self.cfg.demand.sources}
+        self._arrival_order = sorted(
+            (float(t), source, seq)
+            for source, draws in self._sources.items()
+            for seq, t in enumerate(draws.times.tolist())
+        )
         self.teams = {
             name: Team(self.env, name, team.social_workers, team.caseload_cap, team.other_cases)
             for name, team in self.cfg.after_decision.assessment.teams.items()
         }
+
+    def policy_start(self, start: str) -> float:
+        """The instant a policy's clock starts: the measured window (``measured``) or the start
+        of the run (``warmup``)."""
+        return self.window.start if start == "measured" else 0.0
 
     # -- building -----------------------------------------------------------------------------
     def _schedule(self, name: str) -> np.ndarray:
@@ -155,76 +148,80 @@ class FrontDoor:
         day = np.minimum((start_array // MINUTES_PER_DAY).astype(np.int64), days - 1)
         return np.column_stack((start_array, np.array(ends, dtype=float), by_day[day]))
 
-    def _arrivals(self) -> list[Contact]:
-        """Every contact of the run, from each source's own streams, in order of arrival."""
+    def _source_draws(self, source: str) -> SourceDraws:
+        """A source's contacts for the whole run, from its own streams (one per attribute)."""
         demand = self.cfg.demand
         start = self.calendar.start_date
         hours = math.ceil(self.window.end / 60.0)
-        bank_holidays = self.calendar.bank_holiday_dates
-        made: list[tuple[float, str, int, dict[str, Any]]] = []
-        for source in demand.sources:
-            rates = source_hourly_rates(demand, source, start, hours, bank_holidays)
-            times = poisson_arrivals(
-                rates,
-                self.streams(f"arrivals:{source}"),
-                self.streams(f"arrival_minutes:{source}"),
-            )
-            self._source_counts[source] = times.size
-            attributes = self._attributes(source, times)
-            averted = attributes.pop("averted")
-            self.averted_arrivals.extend(times[averted].tolist())
-            for seq in np.flatnonzero(~averted):
-                made.append(
-                    (
-                        float(times[seq]),
-                        source,
-                        int(seq),
-                        {k: v[seq] for k, v in attributes.items()},
-                    )
-                )
-        made.sort(key=lambda item: item[0])
-        priority = self.cfg.front_door.priority
-        return [
-            Contact(
-                id=k,
-                source=source,
-                seq=seq,
-                arrival=time,
-                urgency=str(attrs["urgency"]),
-                concern=str(attrs["concern"]),
-                unclear=bool(attrs["unclear"]),
-                threshold_met=bool(attrs["threshold_met"]),
-                known_family=bool(attrs["known_family"]),
-                priority=priority[str(attrs["urgency"])],
-            )
-            for k, (time, source, seq, attrs) in enumerate(made)
-        ]
-
-    def _attributes(self, source: str, times: np.ndarray) -> dict[str, np.ndarray]:
-        """What each of a source's contacts is about, one named stream per attribute."""
-        spec = self.cfg.demand.sources[source]
+        growth_from = self.policy_start(demand.growth_start) / 60.0
+        rates = source_hourly_rates(
+            demand,
+            source,
+            start,
+            hours,
+            self.calendar.bank_holiday_dates,
+            growth_from_hour=growth_from,
+        )
+        times = poisson_arrivals(
+            rates,
+            self.streams(f"arrivals:{source}"),
+            self.streams(f"arrival_minutes:{source}"),
+        )
         n = times.size
-        learning = self.cfg.front_door.feedback.learning
-        taught = np.zeros(n)
-        if learning.enabled and self.cfg.front_door.feedback.enabled:
-            reach = self.cfg.front_door.feedback.probability
-            ramp = 1.0 - np.exp(-times / (max(learning.lag_days, 1e-9) * MINUTES_PER_DAY))
-            taught = reach * ramp
-        unclear_p = spec.unclear * (1.0 - taught * learning.unclear_reduction_pct / 100.0)
-        averted_p = taught * learning.inappropriate_reduction_pct / 100.0
-        training = self.cfg.demand.threshold_training.get(source)
+        self._source_counts[source] = n
+        spec = demand.sources[source]
+        trained = np.zeros(n)
+        training = demand.threshold_training.get(source)
         if training is not None:
-            trained = inappropriate_removal_probability(training, times)
-            averted_p = 1.0 - (1.0 - averted_p) * (1.0 - trained)
+            since = times - self.policy_start(training.start)
+            trained = inappropriate_removal_probability(training, since)
+        # Drawn in this order, each from its own stream, so adding a mechanism never shifts
+        # another attribute's draws.
         threshold_met = self._uniform("threshold_met", source, n) < spec.threshold_met
-        return {
-            "urgency": categorical(self._uniform("urgency", source, n), spec.urgency, URGENCIES),
-            "concern": categorical(self._uniform("concern", source, n), spec.concern, CONCERNS),
-            "unclear": self._uniform("unclear", source, n) < unclear_p,
-            "threshold_met": threshold_met,
-            "known_family": self._uniform("known_family", source, n) < spec.known_family,
-            "averted": ~threshold_met & (self._uniform("averted", source, n) < averted_p),
-        }
+        return SourceDraws(
+            times=times,
+            urgency=categorical(self._uniform("urgency", source, n), spec.urgency, URGENCIES),
+            concern=categorical(self._uniform("concern", source, n), spec.concern, CONCERNS),
+            unclear_u=self._uniform("unclear", source, n),
+            threshold_met=threshold_met,
+            known_family=self._uniform("known_family", source, n) < spec.known_family,
+            averted_u=self._uniform("averted", source, n),
+            trained=trained,
+        )
+
+    def _make_contact(self, source: str, seq: int, time: float) -> Contact | None:
+        """The ``seq``-th contact of ``source``, made at ``time`` — or ``None`` if the referrer,
+        having learned the threshold (feedback) or been trained, does not make it.
+
+        Whether it is made and whether it is clear depend on the source's learning level *now*
+        (:mod:`sim.learning`), compared with the contact's own uniforms.
+        """
+        draws = self._sources[source]
+        spec = self.cfg.demand.sources[source]
+        learning = self.cfg.front_door.feedback.learning
+        taught = self.learning.level(source) if self.learning is not None else 0.0
+        fewer_unclear = taught * learning.unclear_reduction_pct.get(source, 0.0) / 100.0
+        fewer_inappropriate = taught * learning.inappropriate_reduction_pct.get(source, 0.0) / 100.0
+        averted_p = 1.0 - (1.0 - fewer_inappropriate) * (1.0 - float(draws.trained[seq]))
+        need = bool(draws.threshold_met[seq])
+        if not need and draws.averted_u[seq] < averted_p:
+            self.averted_arrivals.append(time)
+            return None
+        urgency = str(draws.urgency[seq])
+        contact = Contact(
+            id=len(self.contacts),
+            source=source,
+            seq=seq,
+            arrival=time,
+            urgency=urgency,
+            concern=str(draws.concern[seq]),
+            unclear=bool(draws.unclear_u[seq] < spec.unclear * (1.0 - fewer_unclear)),
+            threshold_met=need,
+            known_family=bool(draws.known_family[seq]),
+            priority=self.cfg.front_door.priority[urgency],
+        )
+        self.contacts.append(contact)
+        return contact
 
     def _uniform(self, name: str, source: str, n: int) -> np.ndarray:
         return self.streams(f"{name}:{source}").random(n)
@@ -271,12 +268,13 @@ class FrontDoor:
                 return name
         return next(reversed(teams))
 
-    def re_contact(self, contact: Contact) -> Contact | None:
-        """A closed case comes back: a new contact from the same family and source.
+    def re_contact(self, contact: Contact, *, missed_need: bool = False) -> Contact:
+        """The child comes back: a new contact from the same family and source.
 
-        It meets the threshold (a re-referral is a referral by definition) and the family is
-        known; its urgency and concern are drawn afresh from the source's mixes, keyed by the
-        original contact so scenarios stay paired.
+        Its need is there (a case that closes and returns, or a need the front door missed)
+        and the family is known; its urgency and concern are drawn afresh from the source's
+        mixes, keyed by the original contact so scenarios stay paired. It remembers when the
+        child was last referred (for re-referrals as the DfE counts them).
         """
         generation = contact.generation + 1
         key = f"{contact.key}#r{generation}"
@@ -295,13 +293,19 @@ class FrontDoor:
             priority=0,
             generation=generation,
             key=key,
+            missed_need_return=missed_need,
+            last_referral=contact.last_referral,
         )
         # Its own draws (keyed by key and seq) decide what it is about.
         urgency = categorical(np.array([self.chance("urgency", again)]), spec.urgency, URGENCIES)
         concern = categorical(np.array([self.chance("concern", again)]), spec.concern, CONCERNS)
         again.urgency = str(urgency[0])
         again.concern = str(concern[0])
-        again.unclear = self.chance("unclear", again) < spec.unclear
+        taught = self.learning.level(contact.source) if self.learning is not None else 0.0
+        fewer = taught * self.cfg.front_door.feedback.learning.unclear_reduction_pct.get(
+            contact.source, 0.0
+        )
+        again.unclear = self.chance("unclear", again) < spec.unclear * (1.0 - fewer / 100.0)
         again.priority = self.cfg.front_door.priority[again.urgency]
         self.contacts.append(again)
         return again
@@ -336,14 +340,16 @@ class FrontDoor:
 
     # -- running ------------------------------------------------------------------------------
     def _release_contacts(self) -> Generator[simpy.Event, Any, None]:
-        """Start each contact's journey at its arrival time."""
+        """Make each contact at its arrival time and start its journey."""
         from sim.pathway.front_door import contact_journey
 
         env = self.env
-        for contact in self.contacts[: self._arrived]:  # not the backlog or re-referrals
-            if contact.arrival > env.now:
-                yield env.timeout(contact.arrival - env.now)
-            env.process(contact_journey(self, contact))
+        for time, source, seq in self._arrival_order:
+            if time > env.now:
+                yield env.timeout(time - env.now)
+            contact = self._make_contact(source, seq, time)
+            if contact is not None:
+                env.process(contact_journey(self, contact))
 
     def register_key(self, key: str, n: int) -> None:
         """Make room for ``n`` contacts whose draws are keyed ``key`` (e.g. the backlog)."""
@@ -381,23 +387,11 @@ class FrontDoor:
                 "threshold_met": [c.threshold_met for c in self.contacts],
                 "known_family": [c.known_family for c in self.contacts],
                 "generation": [c.generation for c in self.contacts],
+                "missed_need_return": [c.missed_need_return for c in self.contacts],
                 "age_at_start": [c.age_at_start for c in self.contacts],
                 "arrival": [c.arrival for c in self.contacts],
             }
         )
-
-
-def categorical(u: np.ndarray, mix: dict[str, float], names: tuple[str, ...]) -> np.ndarray:
-    """Map uniforms to category names by the cumulative mix (names in a fixed order).
-
-    An empty mix puts everything in the last category (green; "other").
-    """
-    if not mix:
-        return np.full(u.shape, names[-1], dtype=object)
-    probabilities = np.array([mix.get(name, 0.0) for name in names], dtype=float)
-    edges = np.cumsum(probabilities / probabilities.sum())
-    index = np.minimum(np.searchsorted(edges, u, side="right"), len(names) - 1)
-    return np.asarray(names, dtype=object)[index]
 
 
 def build(cfg: Config, replication: int) -> FrontDoor:

@@ -32,6 +32,7 @@ from sim.errors import ConfigError
 from sim.pathway.after_decision import S47_OUTCOMES
 from sim.pathway.front_door import BELOW_THRESHOLD, STAGES
 from sim.theory import check_assumptions
+from sim.validation_policies import validate_policies
 
 ROTAS = ("office", "out_of_hours", "always")
 VERIFICATION_KINDS = ("none", "mmc", "tandem", "deterministic", "unlimited")
@@ -47,6 +48,8 @@ def validate(cfg: Config) -> None:
     _validate_staffing(cfg)
     _validate_front_door(cfg)
     _validate_after_decision(cfg)
+    _stage(cfg.after_decision.referral_nfa.review, cfg, "after_decision.referral_nfa.review")
+    validate_policies(cfg)
     _validate_backlog(cfg)
     if cfg.verification.kind not in VERIFICATION_KINDS:
         raise ConfigError(
@@ -292,21 +295,6 @@ def _validate_front_door(cfg: Config) -> None:
     _validate_partner_check(cfg)
     _validate_decision(cfg)
     _stage(fd.feedback, cfg, "front_door.feedback")
-    learning = fd.feedback.learning
-    for name in ("inappropriate_reduction_pct", "unclear_reduction_pct"):
-        value = getattr(learning, name)
-        require(
-            _finite(value) and 0 <= value <= 100,
-            f"front_door.feedback.learning.{name}",
-            value,
-            "must be a percentage in [0, 100]",
-        )
-    require(
-        _finite(learning.lag_days) and learning.lag_days >= 0,
-        "front_door.feedback.learning.lag_days",
-        learning.lag_days,
-        "must be a number ≥ 0 (days)",
-    )
 
 
 def _validate_clarification(cfg: Config) -> None:
@@ -385,7 +373,7 @@ def _validate_decision(cfg: Config) -> None:
         _probability(share, skey)
     _mix(spec.below_threshold_outcomes, BELOW_THRESHOLD, f"{key}.below_threshold_outcomes")
     _wait(spec.handoff, f"{key}.handoff")
-    for name in ("idva_probability", "exploitation_panel_probability", "appropriate_probability"):
+    for name in ("idva_probability", "exploitation_panel_probability"):
         _probability(getattr(spec, name), f"{key}.{name}")
 
 

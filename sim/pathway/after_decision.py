@@ -10,6 +10,7 @@ brackets are rows of ``parameters.md`` §3.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,15 +22,24 @@ if TYPE_CHECKING:
     from sim.model import Contact, FrontDoor
 
 S47_OUTCOMES = ("icpc", "cin_plan", "nfa")
+MINUTES_PER_DAY = 1440.0
 MAX_TIMELINE_DRAWS = 200
 
 
 def after_referral(door: FrontDoor, contact: Contact, outcome: str) -> Process:
     """A referral is handed off to the teams [13], then assessed; some also go to a strategy
-    discussion first [14]. When the case closes it may come back as a re-referral."""
+    discussion first [14]. An over-referral (the need was not there) may instead be closed
+    with no further action after a manager's review. When the case closes it may come back as
+    a re-referral."""
     spec = door.cfg.after_decision
     referred = float(door.calendar.working_day_clock(door.env.now))
     yield from wait(door, contact, "handoff", door.cfg.front_door.decision.handoff)
+    nfa = spec.referral_nfa
+    if not contact.threshold_met and door.chance("referral_nfa", contact) < nfa.probability:
+        yield from task(door, contact, "referral_nfa_review", nfa.review)
+        door.log.record(contact.id, "referral_nfa", door.env.now)
+        maybe_re_refer(door, contact)
+        return
     if outcome == "strategy_discussion" and spec.strategy_discussion.enabled:
         door.env.process(strategy_discussion(door, contact))
     if spec.assessment.enabled:
@@ -124,6 +134,12 @@ def child_and_family_assessment(
     log.record(contact.id, "write_up_end", env.now)
     yield from task(door, contact, "assessment_sign_off", spec.sign_off)
     log.record(contact.id, "assessment_complete", env.now, team.name)
+    not_in_need = not contact.threshold_met or (
+        door.chance("assessment.not_in_need", contact) < spec.not_in_need_probability
+    )
+    log.record(
+        contact.id, "assessment_not_in_need" if not_in_need else "assessment_in_need", env.now
+    )
     team.close_case(worker)
 
 
@@ -216,23 +232,43 @@ def _after(door: FrontDoor, clock: WaitConfig, minutes: float) -> Process:
     yield door.env.timeout(door.wait_until(clock, minutes) - door.env.now)
 
 
-# -- re-referral --------------------------------------------------------------------------------
+# -- returns: re-referral and missed need -------------------------------------------------------
 def maybe_re_refer(door: FrontDoor, contact: Contact) -> None:
-    """With the configured probability the closed case comes back within a year [§1d]."""
+    """With the configured probability the closed case comes back [§1d], as the DfE counts a
+    re-referral: within 12 months of the referral (``within_days``), so at a time drawn
+    uniformly between now (the case closes) and then; a case that closes later does not."""
     spec = door.cfg.after_decision.re_referral
     if contact.generation >= spec.max_generations:
         return
     if door.chance("re_referral", contact) >= spec.probability:
         return
-    delay_days = door.chance("re_referral.delay", contact) * spec.within_days
-    door.pending_returns.append(door.env.now + delay_days * 1440.0)
-    door.env.process(_come_back(door, contact, delay_days))
+    now = door.env.now
+    referred = contact.last_referral if math.isfinite(contact.last_referral) else now
+    room = referred + spec.within_days * MINUTES_PER_DAY - now
+    if room <= 0:
+        return
+    delay = door.chance("re_referral.delay", contact) * room
+    door.pending_returns.append(now + delay)
+    door.env.process(_come_back(door, contact, delay))
 
 
-def _come_back(door: FrontDoor, contact: Contact, delay_days: float) -> Process:
+def maybe_return_missed_need(door: FrontDoor, contact: Contact) -> None:
+    """A need the front door missed comes back, sooner and more often than a closed case."""
+    spec = door.cfg.after_decision.missed_need
+    if contact.generation >= door.cfg.after_decision.re_referral.max_generations:
+        return
+    if door.chance("missed_need.return", contact) >= spec.return_probability:
+        return
+    delay = door.chance("missed_need.delay", contact) * spec.within_days * MINUTES_PER_DAY
+    door.pending_returns.append(door.env.now + delay)
+    door.env.process(_come_back(door, contact, delay, missed_need=True))
+
+
+def _come_back(
+    door: FrontDoor, contact: Contact, delay: float, *, missed_need: bool = False
+) -> Process:
     from sim.pathway.front_door import contact_journey
 
-    yield door.env.timeout(delay_days * 1440.0)
-    again = door.re_contact(contact)
-    if again is not None:
-        door.env.process(contact_journey(door, again))
+    yield door.env.timeout(delay)
+    again = door.re_contact(contact, missed_need=missed_need)
+    door.env.process(contact_journey(door, again))

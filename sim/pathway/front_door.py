@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.config import WaitConfig
-from sim.pathway.after_decision import after_referral
+from sim.pathway.after_decision import after_referral, maybe_return_missed_need
+from sim.pathway.decision import refers
 from sim.pathway.step_up import step_up_panel, waits_for_panel
 from sim.pathway.steps import Process, pick, record_outcome, task, wait, work
 
@@ -27,6 +28,8 @@ _WORKING = WaitConfig(clock="working")
 BELOW_THRESHOLD = ("nfa_advice", "universal_services", "early_help")
 REFERRAL_OUTCOMES = ("strategy_discussion", "assessment")
 OUTCOMES = REFERRAL_OUTCOMES + BELOW_THRESHOLD
+RE_REFERRAL_WITHIN_MINUTES = 365.0 * 1440.0
+"""The DfE counts a referral as a re-referral when it comes within 12 months of the last."""
 
 
 def contact_journey(door: FrontDoor, contact: Contact) -> Process:
@@ -55,7 +58,7 @@ def work_the_contact(door: FrontDoor, contact: Contact, start_at: str = "triage"
     if begin == 0:
         yield from task(door, contact, "triage", door.cfg.front_door.triage)
         if closed_at_triage(door, contact):
-            decide_outcome(door, contact)
+            decide_outcome(door, contact, certain=True)
             return
     if begin <= 1:
         if contact.unclear:
@@ -117,7 +120,8 @@ def history_check(door: FrontDoor, contact: Contact) -> Process:
     """Collate family history; known families take longer."""
     spec = door.cfg.front_door.history_check
     factor = spec.known_family_factor if contact.known_family else 1.0
-    yield from task(door, contact, "history_check", spec, scale=factor)
+    if (yield from task(door, contact, "history_check", spec, scale=factor)):
+        contact.history_checked = True
 
 
 def _needs(door: FrontDoor, contact: Contact, name: str, probability: float) -> bool:
@@ -166,7 +170,7 @@ def seek_consent(door: FrontDoor, contact: Contact) -> Process:
     spec = door.cfg.front_door.consent
     if not spec.enabled or contact.urgency in spec.not_needed_urgencies:
         return
-    yield from task(door, contact, "consent", spec)
+    contact.consent_sought = yield from task(door, contact, "consent", spec)
     if door.chance("consent.recorded", contact) < spec.recorded_probability:
         door.log.record(contact.id, "consent_recorded", door.env.now)
 
@@ -210,6 +214,7 @@ def request_partner_information(
         deadline = door.wait_until(_WORKING, spec.timeout_working_minutes)
         yield everyone | env.timeout(deadline - env.now)
     door.log.record(contact.id, "partner_check_end", env.now)
+    contact.partner_info = "received" if everyone.triggered else "timed_out"
     if pool is None or not outside:
         return
     if not everyone.triggered:
@@ -249,6 +254,7 @@ def manager_decision(door: FrontDoor, contact: Contact) -> Process:
         return
     partner = door.pools[spec.partner_pool]
     yield from _decide_together(door, contact, manager, partner, minutes)
+    contact.partners_in_decision = True
 
 
 def _decide_together(
@@ -268,11 +274,19 @@ def _decide_together(
     log.record(contact.id, "decision_end", env.now, manager.name)
 
 
-def decide_outcome(door: FrontDoor, contact: Contact) -> None:
-    """Record what the front door decided, then start the hand-offs that follow it."""
+def decide_outcome(door: FrontDoor, contact: Contact, *, certain: bool = False) -> None:
+    """Record what the front door decided, then start the hand-offs that follow it.
+
+    Whether the contact is referred depends on its latent need and on what was gathered
+    (:func:`sim.pathway.decision.refers`); ``certain``: closed at triage, plainly below the
+    threshold. A referral made within 12 months of the child's previous one is a re-referral
+    as the DfE counts it.
+    """
     spec = door.cfg.front_door.decision
     env, log = door.env, door.log
-    if contact.threshold_met:
+    refer = refers(door, contact, certain=certain)
+    contact.referred = refer
+    if refer:
         share = spec.strategy_discussion_share.get(contact.urgency, 0.0)
         to_strategy = door.chance("decision.strategy", contact) < share
         outcome = "strategy_discussion" if to_strategy else "assessment"
@@ -281,7 +295,7 @@ def decide_outcome(door: FrontDoor, contact: Contact) -> None:
             door.chance("decision.below", contact), spec.below_threshold_outcomes, BELOW_THRESHOLD
         )
     record_outcome(door, contact, outcome)
-    if door.chance("decision.appropriate", contact) < spec.appropriate_probability:
+    if refer == contact.threshold_met:
         log.record(contact.id, "outcome_appropriate", env.now)
     if contact.concern == "domestic_abuse" and door.chance("idva", contact) < spec.idva_probability:
         log.record(contact.id, "idva_referral", env.now)
@@ -290,8 +304,29 @@ def decide_outcome(door: FrontDoor, contact: Contact) -> None:
         and door.chance("exploitation_panel", contact) < spec.exploitation_panel_probability
     ):
         log.record(contact.id, "exploitation_panel_referral", env.now)
-    if contact.threshold_met:
+    if refer:
+        if env.now - contact.last_referral <= RE_REFERRAL_WITHIN_MINUTES:
+            log.record(contact.id, "re_referred", env.now)
+        contact.last_referral = env.now
         env.process(after_referral(door, contact, outcome))
+    elif contact.threshold_met:
+        log.record(contact.id, "missed_need", env.now)
+        maybe_return_missed_need(door, contact)
+    _feed_back(door, contact)
+
+
+def _feed_back(door: FrontDoor, contact: Contact) -> None:
+    """Tell the referrer the outcome (a task for a practice support officer) — or not; either
+    way the source's referrers learn from it (:mod:`sim.learning`)."""
     feedback = door.cfg.front_door.feedback
-    if feedback.enabled and door.chance("feedback.sent", contact) < feedback.probability:
-        env.process(task(door, contact, "feedback", feedback, route=False))
+    sent = feedback.enabled and door.chance("feedback.sent", contact) < feedback.probability
+    if sent:
+        door.env.process(_tell_referrer(door, contact))
+    elif door.learning is not None:
+        door.learning.observe(contact.source, door.env.now, received=False)
+
+
+def _tell_referrer(door: FrontDoor, contact: Contact) -> Process:
+    done = yield from task(door, contact, "feedback", door.cfg.front_door.feedback, route=False)
+    if door.learning is not None:
+        door.learning.observe(contact.source, door.env.now, received=done)

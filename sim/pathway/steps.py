@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sim.staff import StaffPool
 
 Process = Generator[simpy.Event, Any, None]
+Task = Generator[simpy.Event, Any, bool]
 
 
 def record_outcome(door: FrontDoor, contact: Contact, outcome: str) -> None:
@@ -46,20 +47,21 @@ def task(
     width: int = 1,
     scale: float = 1.0,
     route: bool = True,
-) -> Process:
+) -> Task:
     """A task from config: skipped if off or (with ``probability``) not needed, else staff work
-    — or, with no pool, an external delay that holds nobody."""
+    — or, with no pool, an external delay that holds nobody. Returns whether it was done."""
     if not spec.enabled:
-        return
+        return False
     if (
         route
         and spec.probability < 1.0
         and door.chance(f"{name}.route", contact) >= spec.probability
     ):
-        return
+        return False
     minutes = door.minutes(name, spec.duration, contact, k, width) * scale
     pool = door.pools[spec.pool] if spec.pool is not None else None
     yield from work(door, contact, name, pool, minutes)
+    return True
 
 
 def work(

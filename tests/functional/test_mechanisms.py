@@ -224,8 +224,8 @@ def test_feedback_learning_loop_averts_and_clarifies_contacts() -> None:
     learning = [
         "front_door.feedback.probability=0.9",
         "front_door.feedback.learning.enabled=true",
-        "front_door.feedback.learning.inappropriate_reduction_pct=30",
-        "front_door.feedback.learning.unclear_reduction_pct=40",
+        "+front_door.feedback.learning.inappropriate_reduction_pct.police=30",
+        "+front_door.feedback.learning.unclear_reduction_pct.police=40",
         "front_door.feedback.learning.lag_days=10",
     ]
     assert_raises("contacts_averted", *learning)
