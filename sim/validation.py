@@ -34,7 +34,7 @@ from sim.pathway.front_door import BELOW_THRESHOLD, STAGES
 from sim.theory import check_assumptions
 
 ROTAS = ("office", "out_of_hours", "always")
-VERIFICATION_KINDS = ("none", "mmc", "tandem", "deterministic", "unlimited")
+VERIFICATION_KINDS = ("none", "mmc", "tandem", "deterministic", "unlimited", "priority_mmc")
 CLOCKS = ("working", "calendar")
 SHARE_TOLERANCE = 1e-6
 
