@@ -11,9 +11,9 @@ value (0, 100 or undefined: such a pin guards nothing), and rewrites
 **The settings.** Two replications of 42 measured days after a 120-day warm-up, no drain, no
 event log: about 10 s of CPU on one core. A 21-day run after a week's warm-up left the
 downstream KPIs at their empty-service values (no re-referrals yet, every assessment within 45
-working days), so they guarded nothing. After 120 days caseloads have built up, some assessments run past 45
-working days and closed cases come back as re-referrals. With no drain some contacts are still
-open at the end, so ``open_at_end`` is pinned too.
+working days), so they guarded nothing. After 120 days caseloads have built up, some
+assessments run past 45 working days and closed cases come back as re-referrals. With no drain
+some contacts are still open at the end, so ``open_at_end`` is pinned too.
 
 **Dropped KPIs** (``DROPPED``): those that stay degenerate at the baseline whatever the run
 length, each with the reason. They are covered by functional tests of their mechanism instead.
