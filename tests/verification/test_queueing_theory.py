@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from sim.compose import load
+from sim.errors import ConfigError
 from sim.runner import Results, confidence_interval, simulate_replications
 from sim.theory import erlang_c, expected_kpis, mmc_wait_mean, priority_mmc_wait_means
 
@@ -129,6 +130,29 @@ def test_cobham_priority_formula_against_textbook_values() -> None:
     # Saturated overall: the top class is still stable, the bottom one waits for ever.
     # The server is always busy, so the residual service is 1/μ = 1: W_1 = 1 / (1 − 0.5).
     assert priority_mmc_wait_means([0.5, 0.6], 1.0, 1) == pytest.approx([2.0, np.inf])
+
+
+def test_priority_preset_refuses_what_cobham_does_not_cover() -> None:
+    """The preset's theory holds for one queue with one exponential service time for every
+    urgency; a complex route (another pool) or another service family is refused."""
+    complex_route = [
+        "front_door.screening.complex_pool=servers",
+        "front_door.screening.complex_duration.dist=exponential",
+        "front_door.screening.complex_duration.mean=30",
+    ]
+    with pytest.raises(ConfigError, match="one pool and one service time for every urgency"):
+        load(["validation=priority_mmc", *complex_route])
+    gamma = ["front_door.screening.duration.dist=gamma", "front_door.screening.duration.cv=0.5"]
+    with pytest.raises(ConfigError, match="exponential service"):
+        load(["validation=priority_mmc", *gamma])
+    decision = [
+        "front_door.decision.enabled=true",
+        "front_door.decision.pool=null",
+        "front_door.decision.duration.dist=exponential",
+        "front_door.decision.duration.mean=10",
+    ]
+    with pytest.raises(ConfigError, match="screening only"):
+        load(["validation=priority_mmc", *decision])
 
 
 PRIORITY_REPLICATIONS = 10
