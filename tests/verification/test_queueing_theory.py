@@ -198,8 +198,8 @@ def test_priority_mmc_matches_cobham_by_urgency() -> None:
     _assert_inside_ci(results, theory, "screening_wait_minutes_mean")
 
 
-LITTLE_RELATIVE = 0.02
-"""Little's law must hold to within 2% of L: the interval of (L − λW)/L must lie inside ±2%."""
+LITTLE_RELATIVE = 0.01
+"""Little's law must hold to within 1% of L: the interval of (L − λW)/L must lie inside ±1%."""
 
 
 @pytest.mark.parametrize("preset", ["mmc", "tandem"])
@@ -212,7 +212,7 @@ def test_littles_law_from_two_independent_records(preset: str) -> None:
     contact; λ is the count of measured arrivals over the window. Nothing in the code makes the
     two sides equal — a contact lost from the monitors, a wait logged at the wrong time or a
     monitor that misses a release would break it. Per replication the relative gap (L − λW)/L
-    is computed; its Bonferroni-widened CI must contain 0 *and* lie inside ±2%, so a noisy run
+    is computed; its Bonferroni-widened CI must contain 0 *and* lie inside ±1%, so a noisy run
     cannot pass by being noisy.
     """
     results, _ = _run([f"validation={preset}", "run.replications=12", "run.horizon_days=90"])
