@@ -167,7 +167,8 @@ def test_priority_mmc_matches_cobham_by_urgency() -> None:
     0.2/0.3/0.5. Each urgency's mean screening wait, per replication from the event log and the
     measured contacts' urgencies, must hold Cobham's value inside its Bonferroni-widened CI; so
     must the overall mean wait (Erlang C: priority reshuffles waiting, it does not remove it).
-    A model serving FCFS would give every class 53.3 min and fail red and green by far.
+    A model serving FCFS gives every class about 57 min here and fails each class by far
+    (docs/verification.md has the figures).
     """
     results, theory = _run(
         [
