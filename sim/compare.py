@@ -32,9 +32,11 @@ scenario waits less.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from scipy.special import stdtrit
 
 from sim.runner import confidence_interval
@@ -149,6 +151,77 @@ def compare_scenarios(
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]
+
+
+@dataclass(frozen=True)
+class Equivalence:
+    """The outcome of :func:`tost`: is ``other − base`` within ``±margin``?
+
+    ``ci_low`` and ``ci_high`` bound the ``1 − 2·alpha`` interval of the difference (90% for
+    ``alpha`` 0.05); the two one-sided tests both reject exactly when it lies inside
+    ``(−margin, margin)``. ``p_value`` is the larger of the two one-sided p-values.
+    """
+
+    difference: float
+    ci_low: float
+    ci_high: float
+    margin: float
+    p_value: float
+    equivalent: bool
+
+
+def tost(
+    base: Sequence[float] | np.ndarray,
+    other: Sequence[float] | np.ndarray,
+    margin: float,
+    *,
+    alpha: float = 0.05,
+    paired: bool = False,
+) -> Equivalence:
+    """Two one-sided tests (TOST): is the difference ``other − base`` smaller than ``margin``?
+
+    "The interval contains zero" is no evidence of "no difference": it passes more easily the
+    noisier (or shorter) the runs are. TOST turns the question round — the null hypothesis is a
+    difference of at least ``margin`` either way — so equivalence is shown only by runs precise
+    enough to exclude a difference that matters, and a wide interval *fails*.
+
+    ``paired`` uses the per-replication differences (CRN runs, same replication numbers, in the
+    same order); otherwise the two samples are independent (Welch, as
+    :func:`independent_differences`). NaNs are dropped (pairwise when paired). With fewer than
+    two values the result is NaN and not equivalent.
+    """
+    if not margin > 0.0:
+        raise ValueError(f"margin must be > 0, got {margin}")
+    if not 0.0 < alpha < 0.5:
+        raise ValueError(f"alpha must be in (0, 0.5), got {alpha}")
+    b, o = np.asarray(base, dtype=float), np.asarray(other, dtype=float)
+    nan = float("nan")
+    if paired:
+        if b.shape != o.shape:
+            raise ValueError(f"paired samples differ in length: {b.size} and {o.size}")
+        d = (o - b)[~np.isnan(o) & ~np.isnan(b)]
+        if d.size < 2:
+            return Equivalence(nan, nan, nan, margin, nan, False)
+        difference, se, dof = float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size)), d.size - 1.0
+    else:
+        b, o = b[~np.isnan(b)], o[~np.isnan(o)]
+        if b.size < 2 or o.size < 2:
+            return Equivalence(nan, nan, nan, margin, nan, False)
+        vb, vo = b.var(ddof=1) / b.size, o.var(ddof=1) / o.size
+        difference, se = float(o.mean() - b.mean()), float(np.sqrt(vb + vo))
+        dof = (vb + vo) ** 2 / (vb**2 / (b.size - 1) + vo**2 / (o.size - 1)) if se > 0 else 1.0
+    if se == 0.0:
+        inside = abs(difference) < margin
+        return Equivalence(
+            difference, difference, difference, margin, 0.0 if inside else 1.0, inside
+        )
+    half = float(stats.t.ppf(1.0 - alpha, dof)) * se
+    p_lower = float(stats.t.sf((difference + margin) / se, dof))  # H0: difference ≤ −margin
+    p_upper = float(stats.t.cdf((difference - margin) / se, dof))  # H0: difference ≥ +margin
+    p_value = max(p_lower, p_upper)
+    return Equivalence(
+        difference, difference - half, difference + half, margin, p_value, p_value < alpha
+    )
 
 
 def _welch(b: np.ndarray, o: np.ndarray, level: float) -> tuple[float, float, float]:

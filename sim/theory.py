@@ -1,6 +1,8 @@
 """Queueing theory the real model must reproduce when a verification preset reduces it.
 
 - M/M/c: Erlang C probability of waiting and mean wait.
+- Non-preemptive priority M/M/c with one service rate for every class (Cobham 1954): the mean
+  wait of each priority class — the theory of the front door's main lever, urgent work first.
 - Tandem (Jackson) network: with Poisson arrivals and exponential service every staffed station
   behaves as an independent M/M/c with the same arrival rate (Burke's theorem); the external
   wait is an infinite-server station, whose output is again Poisson, so the decision station
@@ -14,6 +16,7 @@ so anyone can change λ, μ and c on the command line and still get the matching
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -43,6 +46,47 @@ def mmc_wait_mean(arrival_rate: float, mean_service: float, servers: int) -> flo
     if load >= servers:
         return math.inf
     return erlang_c(servers, load) * mean_service / (servers - load)
+
+
+def priority_mmc_wait_means(
+    arrival_rates: Sequence[float], mean_service: float, servers: int
+) -> list[float]:
+    """Mean wait in queue of each class of a non-preemptive priority M/M/c (Cobham's formula).
+
+    ``arrival_rates`` are the classes' Poisson rates, highest priority first, per the time unit
+    of ``mean_service``; every class has the same exponential service. With
+    ``σ_k = Σ_{i≤k} λ_i / (cμ)`` and ``C`` the Erlang C probability at the total load,
+
+        W_k = C(c, a) / (cμ) / ((1 − σ_{k−1}) (1 − σ_k)).
+
+    A class with ``σ_k ≥ 1`` waits for ever (``inf``); a higher class can still be stable. With
+    one class this is :func:`mmc_wait_mean`; with ``c = 1`` it is Cobham's M/M/1 result
+    ``W_k = ρ/μ / ((1 − σ_{k−1})(1 − σ_k))``. The load-weighted mean of the ``W_k`` equals the
+    FCFS mean wait (Kleinrock's conservation law), so priority only reshuffles waiting.
+    """
+    if servers < 1 or mean_service <= 0:
+        raise ValueError(f"need servers ≥ 1 and mean_service > 0, got {servers}, {mean_service}")
+    if any(rate < 0 for rate in arrival_rates):
+        raise ValueError(f"arrival rates must be ≥ 0, got {list(arrival_rates)}")
+    capacity = servers / mean_service  # cμ
+    load = sum(arrival_rates) * mean_service
+    # Saturated overall, C = 1: every server is always busy and an arrival always waits.
+    wait_factor = erlang_c(servers, load) / capacity
+    waits = []
+    below = 0.0  # σ_{k−1}
+    for rate in arrival_rates:
+        upto = below + rate / capacity  # σ_k
+        waits.append(math.inf if upto >= 1.0 else wait_factor / ((1.0 - below) * (1.0 - upto)))
+        below = upto
+    return waits
+
+
+def priority_classes(cfg: Config) -> dict[str, float]:
+    """Each urgency's share of the contacts of a one-source verification preset."""
+    (source,) = cfg.demand.sources.values()
+    mix = source.urgency or {"green": 1.0}
+    total = sum(mix.values())
+    return {urgency: share / total for urgency, share in mix.items() if share > 0}
 
 
 def mean_minutes(dist: DistributionConfig) -> float:
@@ -110,7 +154,7 @@ def check_assumptions(cfg: Config) -> None:
             "some absence",
             "no absence (every member always on duty)",
         )
-        if kind in ("mmc", "tandem"):
+        if kind in ("mmc", "tandem", "priority_mmc"):
             _assume(
                 stage.pool not in used,
                 f"front_door.{name}.pool",
@@ -118,7 +162,7 @@ def check_assumptions(cfg: Config) -> None:
                 f"a pool of its own (it is also used by {used.get(stage.pool)})",
             )
         used[stage.pool] = name
-        if kind in ("mmc", "tandem"):
+        if kind in ("mmc", "tandem", "priority_mmc"):
             dist = stage.duration.dist
             _assume(
                 dist == "exponential",
@@ -126,6 +170,8 @@ def check_assumptions(cfg: Config) -> None:
                 dist,
                 "exponential service",
             )
+    if kind == "priority_mmc":
+        _check_priority_mmc(cfg)
     partner = cfg.front_door.partner_check
     if partner.enabled and partner.probability > 0:
         single = len(partner.agencies) == 1 and not partner.hub.enabled
@@ -135,6 +181,22 @@ def check_assumptions(cfg: Config) -> None:
             "staffed or several agencies",
             "one external agency, no staff effort, no timeout",
         )
+
+
+def _check_priority_mmc(cfg: Config) -> None:
+    """Cobham's formula needs one queue (screening only, one source) and one service time for
+    every class: no complex route or fallback that would give an urgency other work."""
+    stages = list(_staffed(cfg))
+    _assume(stages == ["screening"], "front_door", "stages " + "+".join(stages), "screening only")
+    n_sources = len(cfg.demand.sources)
+    _assume(n_sources == 1, "demand.sources", f"{n_sources} sources", "one source")
+    screening = cfg.front_door.screening
+    _assume(
+        screening.complex_pool is None and screening.fallback_pool is None,
+        "front_door.screening",
+        "a complex or fallback pool",
+        "one pool and one service time for every urgency",
+    )
 
 
 def _assume(ok: bool, key: str, value: object, what: str) -> None:
@@ -171,4 +233,25 @@ def expected_kpis(cfg: Config) -> dict[str, float]:
         expected[f"{name}_sojourn_minutes_mean"] = wait + mean
         total += stage.probability * (wait + mean)
     expected["time_in_system_minutes_mean"] = total
+    if kind == "priority_mmc":
+        expected.update(_priority_waits(cfg, arrival_rate))
     return expected
+
+
+def _priority_waits(cfg: Config, arrival_rate: float) -> dict[str, float]:
+    """Cobham's mean screening wait per urgency (``screening_wait_minutes_mean_<urgency>``;
+    theory only — the simulated value is read off the event log, see docs/verification.md).
+    Urgencies that share a priority number are one class."""
+    stage = cfg.front_door.screening
+    assert stage.pool is not None  # check_assumptions
+    shares = priority_classes(cfg)
+    priority = cfg.front_door.priority
+    levels = sorted({priority[u] for u in shares})
+    rates = [
+        arrival_rate * stage.probability * sum(s for u, s in shares.items() if priority[u] == lvl)
+        for lvl in levels
+    ]
+    servers = cfg.staffing.pools[stage.pool].staff
+    waits = priority_mmc_wait_means(rates, mean_minutes(stage.duration), servers)
+    by_level = dict(zip(levels, waits, strict=True))
+    return {f"screening_wait_minutes_mean_{u}": by_level[priority[u]] for u in shares}

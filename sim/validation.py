@@ -35,7 +35,7 @@ from sim.theory import check_assumptions
 from sim.validation_policies import validate_policies
 
 ROTAS = ("office", "out_of_hours", "always")
-VERIFICATION_KINDS = ("none", "mmc", "tandem", "deterministic", "unlimited")
+VERIFICATION_KINDS = ("none", "mmc", "tandem", "deterministic", "unlimited", "priority_mmc")
 CLOCKS = ("working", "calendar")
 SHARE_TOLERANCE = 1e-6
 

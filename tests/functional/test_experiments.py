@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from experiments import demand_growth, front_door_options, staffing
 from experiments.common import Experiment, main
@@ -45,12 +47,36 @@ def test_tiny_experiment_writes_its_report(name: str, tmp_path: Path) -> None:
     diffs = pd.read_csv(tmp_path / "differences.csv")
     assert set(diffs["option"]) == {o.name for o in experiment.options[1:]}
     assert {"difference", "ci_low", "ci_high", "real"} <= set(diffs.columns)
-    # The paired difference is exactly the difference of the option means.
-    row = diffs[diffs["kpi"] == experiment.kpis[0]].iloc[0]
-    means = results[results["kpi"] == experiment.kpis[0]].set_index("option")["mean"]
-    assert row["difference"] == pytest.approx(
-        means[row["option"]] - means[experiment.options[0].name]
-    )
+    assert_paired_by_replication(experiment, diffs, pd.read_csv(tmp_path / "replications.csv"))
+
+
+def paired_interval(base: pd.Series, other: pd.Series) -> tuple[float, float, float]:
+    """Mean and 95% Student-t interval of ``other − base``, by hand from the two series."""
+    d = (other - base).to_numpy(dtype=float)
+    half = stats.t.ppf(0.975, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size)
+    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
+
+
+def assert_paired_by_replication(
+    experiment: Experiment, diffs: pd.DataFrame, replications: pd.DataFrame
+) -> None:
+    """The report's difference and CI are the paired ones, recomputed here from the report's
+    own replication table with each option's replication r set against the baseline's r; pairing
+    the same values any other way (one side shuffled) gives an interval the report does not."""
+    kpi = experiment.kpis[0]
+    by = replications.pivot(index="replication", columns="option", values=kpi)
+    base = by[experiment.options[0].name]
+    for option in experiment.options[1:]:
+        row = diffs[(diffs["kpi"] == kpi) & (diffs["option"] == option.name)].iloc[0]
+        mean, low, high = paired_interval(base, by[option.name])
+        reported = (row["difference"], row["ci_low"], row["ci_high"])
+        assert reported == pytest.approx((mean, low, high)), option.name
+        shuffled = by[option.name].to_numpy()[::-1]  # replication r against R − 1 − r
+        assert (shuffled != by[option.name].to_numpy()).any(), "replications all equal"
+        _, low_s, high_s = paired_interval(base, pd.Series(shuffled, index=base.index))
+        assert (low_s, high_s) != pytest.approx((low, high), rel=1e-6), (
+            f"{option.name}: mis-paired replications give the same interval"
+        )
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from sim.compare import (
     compare_scenarios,
     independent_differences,
     paired_differences,
+    tost,
 )
 from sim.streams import make_generator
 
@@ -200,3 +201,79 @@ def test_compare_scenarios_edge_cases(base: pd.DataFrame) -> None:
         compare_scenarios({"base": base}, baseline="missing")
     alone = compare_scenarios({"base": base}, baseline="base")
     assert alone.empty and list(alone.columns) == ["scenario", *COLUMNS]
+
+
+# -- equivalence (TOST) --------------------------------------------------------------------------
+T_95_2DF = 2.919985580355516  # Student t, 95% quantile, 2 degrees of freedom (90% interval)
+
+
+def test_tost_hand_computed_paired() -> None:
+    """Differences 1, 2, 3: mean 2, SE 1/√3; the 90% interval 2 ± 2.920/√3 = [0.314, 3.686]
+    lies inside ±4 (equivalent) but not inside ±3."""
+    base, other = [10.0, 20.0, 30.0], [11.0, 22.0, 33.0]
+    result = tost(base, other, margin=4.0, paired=True)
+    half = T_95_2DF / math.sqrt(3)
+    assert result.difference == pytest.approx(2.0)
+    assert (result.ci_low, result.ci_high) == pytest.approx((2.0 - half, 2.0 + half))
+    # The binding one-sided test is the upper one: t = (2 − 4)/(1/√3) on 2 dof.
+    assert result.p_value == pytest.approx(stats.t.cdf(-2.0 * math.sqrt(3), 2))
+    assert result.equivalent
+    assert not tost(base, other, margin=3.0, paired=True).equivalent
+
+
+def test_tost_fails_when_the_interval_is_too_wide() -> None:
+    """Means equal (difference 0), yet too noisy to exclude a difference of 1: not equivalent.
+    "The CI contains 0" would have passed this; TOST does not."""
+    base = [0.0, 10.0, -10.0, 5.0]
+    other = [10.0, -5.0, 5.0, -5.0]
+    result = tost(base, other, margin=1.0)
+    assert result.difference == pytest.approx(0.0)
+    assert result.ci_low < -1.0 and result.ci_high > 1.0
+    assert result.p_value > 0.05
+    assert not result.equivalent
+
+
+def test_tost_fails_when_the_difference_is_real() -> None:
+    """A precise difference of 2 against a margin of 1: the interval is narrow but outside."""
+    base = [10.0, 11.0, 12.0, 13.0, 14.0]
+    other = [12.0, 13.1, 13.9, 15.0, 16.0]
+    result = tost(base, other, margin=1.0, paired=True)
+    assert result.difference == pytest.approx(2.0)
+    assert result.ci_high - result.ci_low < 0.5
+    assert result.ci_low > 1.0
+    assert not result.equivalent
+    assert tost(base, other, margin=2.5, paired=True).equivalent
+
+
+def test_tost_unpaired_is_welch_and_agrees_with_its_interval() -> None:
+    """Unpaired TOST uses the Welch interval at 1 − 2α; equivalence iff it lies inside ±margin."""
+    rng = make_generator(1, 0, "tost")
+    base, other = rng.normal(10.0, 1.0, 8), rng.normal(10.2, 2.0, 6)
+    welch = independent_differences(
+        table(list(range(8)), x=base.tolist()), table(list(range(6)), x=other.tolist()), level=0.9
+    ).iloc[0]
+    for margin in (0.5, 1.0, 2.0, 4.0):
+        result = tost(base, other, margin)
+        assert (result.ci_low, result.ci_high) == pytest.approx((welch["ci_low"], welch["ci_high"]))
+        inside = -margin < result.ci_low and result.ci_high < margin
+        assert result.equivalent == inside
+
+
+def test_tost_pairing_matters_on_correlated_samples() -> None:
+    """On positively correlated samples the paired test shows equivalence the unpaired one
+    cannot (it ignores the correlation)."""
+    base = np.array([10.0, 20.0, 30.0, 40.0, 50.0])
+    other = base + np.array([0.1, -0.1, 0.2, 0.0, -0.2])
+    assert tost(base, other, margin=0.5, paired=True).equivalent
+    assert not tost(base, other, margin=0.5).equivalent
+
+
+def test_tost_edge_cases() -> None:
+    assert tost([1.0, 1.0], [1.5, 1.5], margin=1.0, paired=True).equivalent  # exact, inside
+    assert not tost([1.0, 1.0], [2.5, 2.5], margin=1.0, paired=True).equivalent
+    assert not tost([1.0], [1.0], margin=1.0).equivalent  # too few values
+    assert math.isnan(tost([1.0, float("nan")], [1.0, 2.0], margin=1.0, paired=True).p_value)
+    with pytest.raises(ValueError, match="margin"):
+        tost([1.0, 2.0], [1.0, 2.0], margin=0.0)
+    with pytest.raises(ValueError, match="differ in length"):
+        tost([1.0, 2.0], [1.0, 2.0, 3.0], margin=1.0, paired=True)
