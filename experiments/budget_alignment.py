@@ -156,7 +156,9 @@ def recommended(result: SearchResult, check: Confirmation | None) -> Evaluation 
     return accepted.search if accepted is not None else result.best
 
 
-def kpi_columns(e: Evaluation | None, targets: Sequence[Target], prefix: str = "") -> dict:
+def kpi_columns(
+    e: Evaluation | None, targets: Sequence[Target], prefix: str = ""
+) -> dict[str, float]:
     """Each target KPI's mean, 95% CI and one-sided bound (NaN: not simulated)."""
     row: dict[str, float] = {}
     for t in targets:
@@ -196,7 +198,9 @@ def _tries(check: Confirmation) -> list[tuple[str, ConfirmTry]]:
     return named + ([("today", check.today)] if check.today is not None else [])
 
 
-def confirmation_table(check: Confirmation, targets: Sequence[Target]) -> pd.DataFrame:
+def confirmation_table(
+    check: Confirmation, targets: Sequence[Target], pick: Evaluation | None = None
+) -> pd.DataFrame:
     """Each staffing confirmed (and today's): search-seed and fresh KPIs side by side."""
     rows = []
     for role, t in _tries(check):
@@ -208,7 +212,7 @@ def confirmation_table(check: Confirmation, targets: Sequence[Target]) -> pd.Dat
         row["meets_targets_search"] = t.search.meets if t.search is not None else None
         row.update(kpi_columns(e, targets, "confirmation_"))
         row["meets_targets_confirmation"] = e.meets
-        row["recommended"] = check.accepted is t
+        row["recommended"] = role != "today" and pick is not None and t.search is pick
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -573,10 +577,9 @@ def write_report(
     pick = table[table["recommended"].astype(bool)].reset_index(drop=True)
     fresh = None
     if check is not None:
-        fresh = confirmation_table(check, targets)
+        fresh = confirmation_table(check, targets, alignment.recommended)
         finance_csv(out / "confirmation.csv", fresh)
-        mine = fresh[fresh["role"] != "today"]
-        same = mine[mine["recommended"].astype(bool)] if check.accepted else mine.iloc[:1]
+        same = fresh[fresh["recommended"].astype(bool)]
         extra = same.filter(like="confirmation_").reset_index(drop=True)
         pick = pd.concat([pick, extra], axis=1).assign(confirmed=check.accepted is not None)
     else:

@@ -131,6 +131,10 @@ def check_confirmation_report(folder: Path, replications: int) -> None:
     assert choice[f"confirmation_{kpi}"] != choice[f"search_{kpi}"]  # other replications
     verdict = (folder / "summary.md").read_text().split("\n\n")[1]
     recommendation = pd.read_csv(folder / "recommendation.csv").iloc[0]
+    picked = fresh[fresh["recommended"].astype(bool)]
+    assert len(picked) == 1 and picked["role"].iloc[0] != "today"
+    assert recommendation["confirmed"] == picked["meets_targets_confirmation"].iloc[0]
+    assert recommendation["annual_staff_cost_gbp"] == picked["annual_staff_cost_gbp"].iloc[0]
     if choice["meets_targets_confirmation"]:
         assert f"confirmed on {replications} fresh replications" in verdict
         assert recommendation["status"] == "confirmed"
