@@ -289,9 +289,9 @@ def confirmation_seed(seed: int) -> int:
     """The base seed of the confirmation run: a fixed function of the search's ``run.seed``.
 
     One 32-bit word of ``SeedSequence([seed, CONFIRM_WORD])``, never ``seed`` itself. A
-    stream's entropy is ``[base seed, replication, name words]`` (:mod:`sim.streams`), so every
-    confirmation stream differs from every search stream in its first word: no random number
-    the search saw is drawn again, and the same ``run.seed`` always gives the same confirmation.
+    stream's entropy is ``[base seed, replication, name words]`` (:mod:`sim.streams`), so no
+    confirmation stream shares its entropy with a search stream: no random number the search
+    saw is drawn again, and the same ``run.seed`` always gives the same confirmation.
     """
     word = int(np.random.SeedSequence([seed, CONFIRM_WORD]).generate_state(1, np.uint32)[0])
     return word if word != seed else word ^ 1
