@@ -10,16 +10,14 @@ import pandas as pd
 import pytest
 
 from sim.compose import load
+from sim.confirmation import Confirmation, ConfirmTry, confirmation_seed
 from sim.optimise import (
-    Confirmation,
-    ConfirmTry,
     Evaluation,
     Evaluator,
     SearchResult,
     Target,
     Variable,
     cheapest_staffing,
-    confirmation_seed,
 )
 from sim.runner import simulate_replications
 from sim.theory import mmc_wait_mean
@@ -186,7 +184,7 @@ def _evaluation(managers: int, value: float, target: float = 60.0) -> Evaluation
 
 
 def test_verdict_says_whether_the_choice_held_on_fresh_replications() -> None:
-    from experiments.budget_alignment import verdict
+    from experiments.alignment_report import verdict
 
     targets = [Target("decision_within_1wd_pct", ">=", 60.0)]
     choice, more = _evaluation(5, 63.0), _evaluation(6, 64.0)

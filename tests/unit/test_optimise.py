@@ -4,7 +4,7 @@ A fake evaluator turns a staffing into exact KPI values, so each rule of
 :func:`sim.optimise.cheapest_staffing` — ceiling check, greedy add, patience, remove, budget —
 can be checked against an answer worked out by hand. A noisy fake (known surface plus Gaussian
 noise from fixed seeds) shows the winner's curse the confirmation run of
-:func:`sim.optimise.confirm` is there to catch.
+:func:`sim.confirmation.confirm` is there to catch.
 """
 
 from __future__ import annotations
@@ -17,14 +17,13 @@ import pytest
 
 from sim.compose import load
 from sim.config import RunConfig
+from sim.confirmation import confirm, confirmation_seed
 from sim.optimise import (
     Evaluation,
     Evaluator,
     Target,
     Variable,
     cheapest_staffing,
-    confirm,
-    confirmation_seed,
     one_sided_bound,
     shortfall,
 )
