@@ -19,6 +19,8 @@ Optuna): each *variable* is an override key (``staffing.pools.managers.staff``) 
    when no step fits the budget (then report the best achievable within the budget).
 2. **Remove.** From the feasible staffing, try one fewer of each variable, most expensive
    first, and keep any removal that still meets every target; repeat until none does.
+3. **Confirm** (:mod:`sim.confirmation`): the choice is judged again on fresh replications,
+   because the search's own seeds are the ones it selected on (the winner's curse).
 
 Every candidate runs on the same seeds (common random numbers), so steps are compared paired.
 Costs are deterministic (:mod:`sim.costs`) and known before a candidate is simulated.
@@ -34,7 +36,7 @@ import numpy as np
 from scipy.special import stdtrit
 
 from sim.compose import load
-from sim.config import Config
+from sim.config import Config, RunConfig
 from sim.costs import annual_staff_cost
 from sim.errors import ConfigError
 from sim.runner import confidence_interval, simulate_replications
@@ -89,6 +91,7 @@ class SearchResult:
     evaluations: list[Evaluation] = field(default_factory=list)
     ceiling: Evaluation | None = None  # the upper bounds, when they fit the budget
     start: Evaluation | None = None  # where the add phase began
+    path: list[Evaluation] = field(default_factory=list)  # start, each step taken, in order
 
 
 def one_sided_bound(values: np.ndarray, op: str, level: float = CONFIDENCE) -> float:
@@ -146,6 +149,30 @@ class Evaluator:
     def cost(self, staffing: dict[str, int]) -> float:
         return annual_staff_cost(self.config(staffing))
 
+    def run(self) -> RunConfig:
+        """The run settings every candidate shares (its seed and replication count)."""
+        return self.loader(self.base).run
+
+    def known(self, staffing: dict[str, int]) -> Evaluation | None:
+        """The evaluation of ``staffing`` if it was simulated already, without simulating it."""
+        return self.cache.get(tuple(sorted(staffing.items())))
+
+    def fresh(
+        self, seed: int, replications: int, report: Callable[[Evaluation], None] | None = None
+    ) -> Evaluator:
+        """The same targets and run settings on other seeds: a new evaluator, its own cache.
+
+        Auto-replications are switched off: the count is the one asked for.
+        """
+        fixed = ("run.seed=", "run.replications=", "run.auto_replications.enabled=")
+        kept = [o for o in self.base if not o.startswith(fixed)]
+        extra = [
+            f"run.seed={seed}",
+            f"run.replications={replications}",
+            "run.auto_replications.enabled=false",
+        ]
+        return Evaluator(kept + extra, self.targets, self.loader, self.confidence, report)
+
     def __call__(self, staffing: dict[str, int]) -> Evaluation:
         key = tuple(sorted(staffing.items()))
         if key in self.cache:
@@ -190,6 +217,7 @@ def cheapest_staffing(
         if evaluate.cost({**current, **clipped}) <= budget_gbp:  # else climb from the bottom
             current.update(clipped)
     here = first = evaluate(current)
+    path = [first]
     ceiling = None
     top = {v.key: v.high for v in variables}
     if not here.meets and evaluate.cost(top) <= budget_gbp:
@@ -197,7 +225,7 @@ def cheapest_staffing(
         if not ceiling.meets:
             tried = list(evaluate.cache.values())
             nearest = min(tried, key=lambda e: (e.shortfall, e.cost_gbp))
-            return SearchResult(nearest, False, tried, ceiling, first)
+            return SearchResult(nearest, False, tried, ceiling, first, path)
     steps = stalled = 0
     while not here.meets and steps < max_steps:
         steps += 1
@@ -222,6 +250,7 @@ def cheapest_staffing(
             # Nothing helps on its own: take the cheapest step and look again from there.
             chosen = max(options, key=lambda o: o[1])[2]
         current, here = dict(chosen.staffing), chosen
+        path.append(here)
     if here.meets:
         improved = True
         while improved:
@@ -234,10 +263,11 @@ def cheapest_staffing(
                 fewer = evaluate({**current, key: current[key] - 1})
                 if fewer.meets:
                     current, here, improved = dict(fewer.staffing), fewer, True
+                    path.append(here)
                     break
     evaluations = list(evaluate.cache.values())
     if here.meets:
-        return SearchResult(here, True, evaluations, ceiling, first)
+        return SearchResult(here, True, evaluations, ceiling, first, path)
     affordable = [e for e in evaluations if e.cost_gbp <= budget_gbp]
     best = min(affordable, key=lambda e: (e.shortfall, e.cost_gbp)) if affordable else None
-    return SearchResult(best, False, evaluations, ceiling, first)
+    return SearchResult(best, False, evaluations, ceiling, first, path)
