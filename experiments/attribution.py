@@ -21,25 +21,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from omegaconf import OmegaConf
 
-from experiments.common import (
-    Experiment,
-    Option,
-    run_options,
-    save_png,
-    save_text,
-    waterfall_figure,
-)
+from experiments.common import Experiment, Option, run_options
 from sim.compare import paired_differences
 from sim.compose import compose, load
 from sim.config import Config
 from sim.errors import ConfigError
-from sim.report.files import write_atomic
 
 
 def _under(key: str, prefixes: Iterable[str]) -> bool:
@@ -89,18 +80,18 @@ class Attribution:
         sets += [frozenset({m.name}) for m in self.mechanisms]
         return list(dict.fromkeys(sets))
 
-    def tag_of(self, key: str) -> tuple[str, str]:
-        """(what the conf cites, tag) of a key; not cited means ESTIMATE."""
+    def tag_of(self, key: str) -> tuple[str, str, str]:
+        """(parameter, what the conf cites, tag) of a key: the longest matching prefix in
+        ``tags`` is the parameter; a key none matches is a parameter of its own, ESTIMATE."""
         hits = [t for t in self.tags if _under(key, [t[0]])]
-        if not hits:
-            return "not cited", "ESTIMATE"
-        _, source, tag = max(hits, key=lambda t: len(t[0]))
-        return source, tag
+        return max(hits, key=lambda t: len(t[0])) if hits else (key, "not cited", "ESTIMATE")
 
     def rests_on(self, keys: Sequence[str]) -> str:
-        """How much rests on ESTIMATE parameters, e.g. ``ESTIMATE: 7 of 7 parameters``."""
-        estimates = sum(self.tag_of(k)[1] == "ESTIMATE" for k in keys)
-        return f"ESTIMATE: {estimates} of {len(keys)} parameters"
+        """How much rests on ESTIMATEs, e.g. ``ESTIMATE: 4 of 4 parameters`` (a parameter is a
+        ``tags`` entry: one distribution or pool, not each of its keys)."""
+        tagged = {self.tag_of(k)[0]: self.tag_of(k)[2] for k in keys}
+        estimates = sum(tag == "ESTIMATE" for tag in tagged.values())
+        return f"ESTIMATE: {estimates} of {len(tagged)} parameters"
 
 
 @dataclass(frozen=True)
@@ -311,104 +302,3 @@ def decompose(
                 )
             )
     return pd.DataFrame(rows)
-
-
-# -- the report -----------------------------------------------------------------------------
-def _num(value: Any, digits: int = 2) -> str:
-    v = float(value)
-    return "–" if pd.isna(v) else f"{v:+,.{digits}f}"
-
-
-def _ci(row: pd.Series) -> str:
-    return f"{_num(row['difference'])} ({_num(row['ci_low'])} to {_num(row['ci_high'])})"
-
-
-def attribution_answer(attribution: Attribution, table: pd.DataFrame) -> str:
-    """One clause per scenario: its total and what each mechanism adds, in order."""
-    kpi = attribution.kpis[0]
-    parts = []
-    for scenario in attribution.scenarios:
-        rows = table[(table["scenario"] == scenario) & (table["kpi"] == kpi)]
-        total = rows[rows["kind"] == "total"].iloc[0]
-        steps = [
-            f"{r['label']} {_num(r['difference'])} ({_num(100 * r['share_of_total'], 0)}%)"
-            for _, r in rows[rows["kind"] == "step"].iterrows()
-        ]
-        parts.append(f"**{scenario}** {_ci(total)} = " + " + ".join(steps))
-    rests = sorted(set(table["rests_on"]))
-    return (
-        f"Each scenario's change in `{kpi}` (95% CI), built up mechanism by mechanism: "
-        + "; ".join(parts)
-        + f". The steps rest on: {', '.join(rests)}."
-    )
-
-
-def attribution_markdown(
-    attribution: Attribution, table: pd.DataFrame, changed: Changes, note: str = ""
-) -> str:
-    """The attribution section of ``summary.md``."""
-    kpis = list(attribution.kpis)
-    order = " → ".join(m.label for m in attribution.mechanisms)
-    lines = [
-        "## Attribution: what each mechanism contributes",
-        "",
-        f"**Answer.** {attribution_answer(attribution, table)}",
-        "",
-        f"Mechanisms are switched on one at a time, cumulatively, in the order {order}, on "
-        "common random numbers: a step is the paired difference from the step before, so a "
-        "scenario's steps add up to its total replication by replication. *alone* is the same "
-        "mechanism switched on by itself from the baseline; *order effect* = step − alone (how "
-        f"much a step depends on what was switched on before it). {note}".rstrip(),
-    ]
-    head = " | ".join(f"Δ `{k}` (95% CI)" for k in kpis)
-    for scenario in attribution.scenarios:
-        rows = table[table["scenario"] == scenario]
-        lines += ["", f"### {scenario}", ""]
-        lines += [f"| step | {head} | share | alone | order effect | rests on |"]
-        lines += ["|---" * (len(kpis) + 5) + "|"]
-        for _, group in rows.groupby("order", sort=True):
-            by_kpi = group.set_index("kpi")
-            first = by_kpi.loc[kpis[0]]
-            extra = ["100%", "", ""]
-            if first["kind"] == "step":
-                share = f"{_num(100 * first['share_of_total'], 0)}%"
-                extra = [share, _num(first["alone_difference"]), _num(first["order_effect"])]
-            cells = [first["label"], *(_ci(by_kpi.loc[k]) for k in kpis), *extra]
-            lines.append("| " + " | ".join([*cells, first["rests_on"]]) + " |")
-        sums = rows[rows["kind"] == "step"].groupby("kpi")["difference"].sum()
-        lines.append("| sum of steps | " + " | ".join(_num(sums[k]) for k in kpis) + " | | | | |")
-    lines += [
-        "",
-        f"Share, alone and order effect are for `{kpis[0]}`.",
-        "",
-        "### Parameters behind each mechanism",
-        "",
-        "| mechanism | key | baseline | scenario | cited in conf/ | tag |",
-        "|---|---|---|---|---|---|",
-    ]
-    for key, (base, new) in changed.items():
-        owner = next(m for m in attribution.mechanisms if m.owns(key))
-        source, tag = attribution.tag_of(key)
-        shown = "–" if isinstance(base, Absent) else f"`{base}`"
-        lines.append(f"| {owner.label} | `{key}` | {shown} | `{new}` | {source} | {tag} |")
-    lines += [
-        "",
-        "A step's size also rests on the baseline values it replaces (e.g. §1f partner reply "
-        "times and efforts, ESTIMATE). Figure: `decomposition.png`; table: `decomposition.csv`.",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def write_attribution(
-    attribution: Attribution, table: pd.DataFrame, changed: Changes, out: Path, note: str = ""
-) -> Path:
-    """``decomposition.csv``, ``decomposition.png`` and a section appended to ``summary.md``."""
-    out.mkdir(parents=True, exist_ok=True)
-    write_atomic(out / "decomposition.csv", lambda p: table.to_csv(p, index=False))
-    figure = waterfall_figure(table, list(attribution.kpis[:2]), "effect by mechanism")
-    save_png(out / "decomposition.png", figure)
-    summary = out / "summary.md"
-    text = summary.read_text(encoding="utf-8").rstrip("\n") + "\n\n" if summary.exists() else ""
-    section = attribution_markdown(attribution, table, changed, note)
-    return save_text(summary, text + section)

@@ -266,8 +266,9 @@ def waterfall_figure(table: pd.DataFrame, kpis: Sequence[str], title: str) -> pl
     ``table`` (e.g. ``decomposition.csv``) has ``scenario``, ``kind`` (``step`` — in the order
     switched on —, ``total`` or ``alone``), ``mechanism``, ``label``, ``kpi``, ``difference``,
     ``ci_low`` and ``ci_high``. A step is a bar floating from the sum of the steps before it,
-    with its own 95% CI; the total is drawn from zero; a hollow diamond marks the same
-    mechanism switched on alone from the baseline, so the order-dependence is visible.
+    with its own 95% CI; the total is drawn from zero; a hollow diamond, drawn from the same
+    base, marks the mechanism's effect when switched on alone from the baseline, so the gap
+    between diamond and bar top is the order effect.
     """
     scenarios = list(dict.fromkeys(table.loc[table["kind"] == "step", "scenario"]))
     fig, axes = plt.subplots(
@@ -291,8 +292,8 @@ def waterfall_figure(table: pd.DataFrame, kpis: Sequence[str], title: str) -> pl
             ax.bar(x, steps["difference"], bottom=bottoms, color=colours, width=0.6)
             ax.errorbar(x, tops, yerr=err, fmt="none", color="black", capsize=3)
             alone_here = alone[alone["kpi"] == kpi].set_index("mechanism")["difference"]
-            marks = [alone_here.get(m, np.nan) for m in steps["mechanism"]]
-            ax.plot(x, marks, "D", mfc="none", color="#222222", label="mechanism alone")
+            marks = bottoms + np.array([alone_here.get(m, np.nan) for m in steps["mechanism"]])
+            ax.plot(x, marks, "D", mfc="none", color="#222222", label="the step if alone")
             if not total.empty:
                 t = total.iloc[0]
                 ax.bar(len(steps), t["difference"], color="#bbbbbb", width=0.6)

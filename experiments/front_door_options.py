@@ -33,13 +33,12 @@ import pandas as pd
 from experiments.attribution import (
     Attribution,
     Mechanism,
-    attribution_answer,
     decompose,
     mechanism_option,
     run_steps,
     scenario_changes,
-    write_attribution,
 )
+from experiments.attribution_report import attribution_answer, write_attribution
 from experiments.common import FULL, TINY, Experiment, Option, with_replications
 from experiments.common import main as run_experiment
 from sim.compose import load

@@ -44,6 +44,7 @@ def test_each_mechanism_option_changes_only_its_own_keys(changed: dict) -> None:
         assert not stray, (mechanism.name, stray)
         own = {k for k in changed if mechanism.owns(k)}
         assert own and own <= set(diff), mechanism.name  # all of it on, from the scenario files
+    assert all(ATTRIBUTION.tag_of(k)[1] != "not cited" for k in changed)  # each has its source
     feedback = mechanism_option(ATTRIBUTION, {"feedback"}, changed)
     assert load([*SETTINGS, *feedback.overrides]).front_door.feedback.learning.enabled
     hub = mechanism_option(ATTRIBUTION, {"hub"}, changed)
