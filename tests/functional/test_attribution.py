@@ -26,7 +26,7 @@ from experiments.front_door_options import ATTRIBUTION, EXPERIMENT, main, window
 from sim.compose import load
 from sim.errors import ConfigError
 
-SHORT = ["run.warmup_days=7", "run.horizon_days=7", "run.drain_days=3"]
+SHORT = ["run.warmup_days=7", "run.horizon_days=7", "run.drain_days=3", "run.jobs=1"]
 SETTINGS = [*TINY, *SHORT]  # 2 replications of a week: enough for exact arithmetic checks
 
 
