@@ -259,6 +259,68 @@ def utilisation_figure(results: dict[str, Results]) -> plt.Figure:
     return fig
 
 
+def waterfall_figure(table: pd.DataFrame, kpis: Sequence[str], title: str) -> plt.Figure:
+    """Each option's paired effect built up from its mechanisms: one column per option, one
+    row per KPI, so a leader sees which mechanism carries the total.
+
+    ``table`` (e.g. ``decomposition.csv``) has ``scenario``, ``kind`` (``step`` — in the order
+    switched on —, ``total`` or ``alone``), ``mechanism``, ``label``, ``kpi``, ``difference``,
+    ``ci_low`` and ``ci_high``. A step is a bar floating from the sum of the steps before it,
+    with its own 95% CI; the total is drawn from zero; a hollow diamond, drawn from the same
+    base, marks the mechanism's effect when switched on alone from the baseline, so the gap
+    between diamond and bar top is the order effect.
+    """
+    scenarios = list(dict.fromkeys(table.loc[table["kind"] == "step", "scenario"]))
+    fig, axes = plt.subplots(
+        len(kpis), len(scenarios), figsize=(4.2 * len(scenarios), 3.2 * len(kpis)), squeeze=False
+    )
+    alone = table[table["kind"] == "alone"]
+    for row, kpi in enumerate(kpis):
+        for col, scenario in enumerate(scenarios):
+            ax = axes[row, col]
+            rows = table[(table["scenario"] == scenario) & (table["kpi"] == kpi)]
+            steps, total = rows[rows["kind"] == "step"], rows[rows["kind"] == "total"]
+            bottoms = np.concatenate([[0.0], np.cumsum(steps["difference"].to_numpy())[:-1]])
+            x = np.arange(len(steps))
+            colours = ["#4477aa" if d >= 0 else "#cc3311" for d in steps["difference"]]
+            err = np.nan_to_num(
+                np.vstack(
+                    [steps["difference"] - steps["ci_low"], steps["ci_high"] - steps["difference"]]
+                )
+            )
+            tops = bottoms + steps["difference"].to_numpy()
+            ax.bar(x, steps["difference"], bottom=bottoms, color=colours, width=0.6)
+            ax.errorbar(x, tops, yerr=err, fmt="none", color="black", capsize=3)
+            alone_here = alone[alone["kpi"] == kpi].set_index("mechanism")["difference"]
+            marks = bottoms + np.array([alone_here.get(m, np.nan) for m in steps["mechanism"]])
+            ax.plot(x, marks, "D", mfc="none", color="#222222", label="the step if alone")
+            if not total.empty:
+                t = total.iloc[0]
+                ax.bar(len(steps), t["difference"], color="#bbbbbb", width=0.6)
+                t_err = [[t["difference"] - t["ci_low"]], [t["ci_high"] - t["difference"]]]
+                ax.errorbar(
+                    len(steps),
+                    t["difference"],
+                    yerr=np.nan_to_num(t_err),
+                    fmt="none",
+                    color="black",
+                    capsize=3,
+                )
+            ax.axhline(0.0, color="#888888", linewidth=0.8)
+            ax.set_xticks(
+                np.arange(len(steps) + (not total.empty)),
+                [*steps["label"], *(["total"] if not total.empty else [])],
+                rotation=30,
+                ha="right",
+                fontsize="small",
+            )
+            ax.set_title(f"{scenario}\n{kpi}", fontsize="small")
+    axes[0, 0].legend(fontsize="x-small")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
 def save_png(path: Path, fig: plt.Figure, dpi: int = 110) -> Path:
     """Write a figure atomically and close it (a report makes many)."""
     write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png"))
