@@ -19,7 +19,9 @@ four more are run (about double the time of ``--no-decompose``). The report fold
 
 ``--window`` measures the first year or a mature year (:data:`WINDOWS`): it only sets
 ``run.warmup_days`` and ``run.horizon_days`` (after every other setting, so it wins over the
-same keys given as overrides); when the policies start is the model's business.
+same keys given as overrides); the policy clocks start with the measured window by default, so
+``first_year`` is the policies' first year, and ``maturity`` also starts the learning loop's
+clock at the start of the run (``front_door.feedback.learning.start=warmup``).
 """
 
 from __future__ import annotations
@@ -143,7 +145,10 @@ ATTRIBUTION = Attribution(
 WINDOWS = {
     "standard": "the experiment's own run settings",
     "first_year": "`run.horizon_days=365`: the first measured year",
-    "maturity": "`run.warmup_days` + 730, `run.horizon_days=365`: the third year",
+    "maturity": (
+        "`run.warmup_days` + 730, `run.horizon_days=365`, learning clock from the start of the "
+        "run: a mature year"
+    ),
 }
 MATURITY_AFTER_DAYS = 730.0
 
@@ -153,8 +158,15 @@ def window_overrides(window: str, settings: Sequence[str]) -> list[str]:
     if window == "first_year":
         return ["run.horizon_days=365"]
     if window == "maturity":
+        # The policies start where first_year's window does: the learning loop's clock counts
+        # from the start of the run (`start=warmup`) and the window opens two years after the
+        # usual one, so the loop has run for 1 − e^(−(warm-up + 730)/270) of its course.
         warmup = load(settings).run.warmup_days
-        return [f"run.warmup_days={warmup + MATURITY_AFTER_DAYS:g}", "run.horizon_days=365"]
+        return [
+            f"run.warmup_days={warmup + MATURITY_AFTER_DAYS:g}",
+            "run.horizon_days=365",
+            "front_door.feedback.learning.start=warmup",
+        ]
     return []
 
 

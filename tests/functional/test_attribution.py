@@ -111,9 +111,11 @@ def test_tiny_command_writes_the_attribution(tmp_path: Path) -> None:
     assert "(c) feedback and learning" in text.split("## Attribution")[1]
 
 
-def test_windows_set_only_the_run_window() -> None:
+def test_windows_set_the_run_window_and_the_learning_clock() -> None:
     assert window_overrides("standard", TINY) == []
-    first = load([*TINY, *window_overrides("first_year", TINY)]).run
-    assert (first.warmup_days, first.horizon_days) == (21.0, 365.0)
-    mature = load([*TINY, *window_overrides("maturity", TINY)]).run
-    assert (mature.warmup_days, mature.horizon_days) == (21.0 + 730.0, 365.0)
+    first = load([*TINY, *window_overrides("first_year", TINY)])
+    assert (first.run.warmup_days, first.run.horizon_days) == (21.0, 365.0)
+    assert first.front_door.feedback.learning.start == "measured"
+    mature = load([*TINY, *window_overrides("maturity", TINY)])
+    assert (mature.run.warmup_days, mature.run.horizon_days) == (21.0 + 730.0, 365.0)
+    assert mature.front_door.feedback.learning.start == "warmup"
