@@ -173,7 +173,7 @@ def test_meeting_starts_agree_with_the_rule_computed_without_simpy() -> None:
         arrivals = np.cumsum(rng.exponential(1 / lam, size=int(horizon * lam * 1.2)))
         arrivals = arrivals[arrivals < horizon]
         pools_input.append((arrivals, rng.exponential(mean, size=len(arrivals))))
-    meetings = np.cumsum(rng.exponential(60.0, size=int(horizon / 60 * 1.2)))
+    meetings = np.cumsum(rng.exponential(10.0, size=int(horizon / 10 * 1.2)))
     meetings = meetings[meetings < horizon - 500]
 
     env = simpy.Environment()
@@ -200,7 +200,7 @@ def test_meeting_starts_agree_with_the_rule_computed_without_simpy() -> None:
         )
     expected = np.array([_start_by_the_rule(float(q), periods) for q in meetings])
     got = np.array([started[k] for k in range(len(meetings))])
-    assert len(meetings) > 250
+    assert len(meetings) > 1500
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
     at_once = got == meetings
     assert 0.05 < at_once.mean() < 0.5 and (got - meetings).max() > 10  # the case is not trivial
