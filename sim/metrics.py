@@ -99,6 +99,7 @@ def kpis_from(
     kpis.update(_system_kpis(door, table))
     kpis.update(_staff_hour_kpis(door, events, measured))
     kpis.update(downstream_kpis(door, table))
+    kpis.update(meeting_wait_kpis(door, table, measured))
     for name, pool in door.pools.items():
         kpis[f"utilisation_{name}"] = pool.utilisation(window.start, window.end)
         kpis[f"queue_mean_{name}"] = pool.waiting.mean(window.start, window.end)
@@ -473,4 +474,30 @@ def _assessment_kpis(door: FrontDoor, table: pd.DataFrame) -> dict[str, float]:
     for name, team in door.teams.items():
         kpis[f"caseload_mean_{name}"] = team.caseload.mean(window.start, window.end)
         kpis[f"allocation_queue_mean_{name}"] = team.waiting.mean(window.start, window.end)
+    return kpis
+
+
+def meeting_wait_kpis(
+    door: FrontDoor, table: pd.DataFrame, measured: pd.DataFrame
+) -> dict[str, float]:
+    """How long meetings waited for all their attendees at once (``sim/meeting.py``).
+
+    Strategy discussions: queued after the lead time (``strategy_queued``) → every attendee
+    seized (``strategy_start``), in working hours, over meetings that started in the window (as
+    the other strategy KPIs). Joint decisions with a partner (only when
+    ``decision.partner_pool`` is set): ``decision_meeting_queued`` → ``decision_start``, in
+    minutes, over measured contacts (as ``decision_wait_minutes_mean``).
+    """
+    kpis: dict[str, float] = {}
+    if door.cfg.after_decision.strategy_discussion.enabled:
+        queued, held = _column(table, "strategy_queued"), _column(table, "strategy_start")
+        mine = _in_window(door, held) & ~np.isnan(queued)
+        hours = np.asarray(door.calendar.working_hours_between(queued[mine], held[mine]))
+        kpis["strategy_meeting_wait_working_hours_mean"] = _mean(hours)
+        kpis["strategy_meeting_waited_pct"] = _pct(held[mine] - queued[mine] > WITHIN_TOLERANCE)
+    if door.cfg.front_door.decision.partner_pool is not None:
+        queued = _column(measured, "decision_meeting_queued")
+        start = _column(measured, "decision_start")
+        both = ~np.isnan(queued) & ~np.isnan(start)
+        kpis["decision_meeting_wait_minutes_mean"] = _mean(start[both] - queued[both])
     return kpis

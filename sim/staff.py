@@ -24,11 +24,16 @@ duty, and a change places or lifts only the difference in holds: when heads fall
 queue for the slots as they free (nobody is pre-empted); when heads rise, pending holds are
 cancelled first (the worker they were waiting for simply stays on duty), then granted holds are
 released (staff come back on duty and waiting work starts at once).
+
+A pool also tells its *watchers* (:meth:`StaffPool.watch`) whenever a member may have become
+free — a task released, a rota hold lifted or cancelled — so that something waiting for several
+pools at once (a meeting, :mod:`sim.meeting`) can look again without polling.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import bisect
+from collections.abc import Callable, Generator
 from typing import Any
 
 import numpy as np
@@ -80,6 +85,7 @@ class StaffPool:
         self.waiting = StepLevel(env.now, 0.0)
         self._holds: dict[PriorityRequest, bool] = {}  # hold -> has it taken its slot yet
         self._heads = staff
+        self._watchers: list[tuple[tuple[float, ...], Callable[[], None]]] = []
         if schedule is not None:
             times, heads = _schedule_changes(name, staff, env.now, schedule)
         else:
@@ -101,6 +107,25 @@ class StaffPool:
         """Hand the member of staff back to the pool."""
         self.resource.release(request)
         self.busy.change(self.env.now, -1.0)
+        self._member_may_be_free()
+
+    def watch(self, callback: Callable[[], None], order: tuple[float, ...] = ()) -> None:
+        """Call ``callback()`` whenever a member of staff may have become free, until unwatched.
+
+        It is called synchronously, in the instant the slot frees and *before* SimPy hands the
+        slot to the next queued request (that happens when the release event is processed), so
+        the callback sees the queue as it stands and may still claim the slot. Watchers are
+        called in ``order`` (lower first; equal orders first come, first told).
+        """
+        bisect.insort_right(self._watchers, (order, callback), key=lambda entry: entry[0])
+
+    def unwatch(self, callback: Callable[[], None]) -> None:
+        """Stop calling ``callback`` (no error if it is not watching)."""
+        self._watchers = [entry for entry in self._watchers if entry[1] is not callback]
+
+    def _member_may_be_free(self) -> None:
+        for _, callback in list(self._watchers):  # a callback may unwatch while we go round
+            callback()
 
     @property
     def heads(self) -> int:
@@ -176,6 +201,7 @@ class StaffPool:
             if counted:
                 self.on_duty.change(self.env.now, 1.0)
             self.resource.release(hold)
+        self._member_may_be_free()
 
 
 def _off_duty_changes(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sim.config import WaitConfig, is_unset
 from sim.distributions import make_sampler
+from sim.meeting import rendezvous
 from sim.pathway.steps import Process, pick, task, wait
 
 if TYPE_CHECKING:
@@ -49,19 +50,18 @@ def after_referral(door: FrontDoor, contact: Contact, outcome: str) -> Process:
 
 # -- strategy discussion, section 47, conference [14, 15, 16] --------------------------------------
 def strategy_discussion(door: FrontDoor, contact: Contact) -> Process:
-    """A multi-agency meeting: everyone in ``attendees`` must be free at once."""
+    """A multi-agency meeting: everyone in ``attendees`` must be free at once. It waits as a
+    rendezvous (:func:`sim.meeting.rendezvous`): nobody is held while the others are found."""
     spec = door.cfg.after_decision.strategy_discussion
     env, log = door.env, door.log
     log.record(contact.id, "strategy_requested", env.now)
     yield from wait(door, contact, "strategy_lead_time", spec.lead_time)
     pools = [door.pools[name] for name in spec.attendees]
-    grants = []
-    for pool in pools:  # always seized in the same order, so meetings cannot deadlock
-        grants.append((pool, (yield from pool.seize(contact.priority))))
+    log.record(contact.id, "strategy_queued", env.now)
+    meeting = yield from rendezvous(pools, contact.priority)
     log.record(contact.id, "strategy_start", env.now)
     yield env.timeout(door.minutes("strategy_discussion", spec.duration, contact))
-    for pool, grant in grants:
-        pool.release(grant)
+    meeting.release()
     log.record(contact.id, "strategy_end", env.now)
     if door.chance("strategy.s47", contact) < spec.s47_probability:
         env.process(section_47(door, contact))

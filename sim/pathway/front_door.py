@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.config import WaitConfig
+from sim.meeting import rendezvous
 from sim.pathway.after_decision import after_referral, maybe_return_missed_need
 from sim.pathway.decision import refers
 from sim.pathway.step_up import step_up_panel, waits_for_panel
@@ -260,16 +261,16 @@ def manager_decision(door: FrontDoor, contact: Contact) -> Process:
 def _decide_together(
     door: FrontDoor, contact: Contact, manager: StaffPool, partner: StaffPool, minutes: float
 ) -> Process:
-    """A decision meeting needs a manager and a partner at once (held in that order)."""
+    """A decision meeting needs a manager and a partner at once: a rendezvous
+    (:func:`sim.meeting.rendezvous`), so neither is held while the other is found."""
     env, log = door.env, door.log
     log.record(contact.id, "decision_queued", env.now, manager.name)
-    held = yield from manager.seize(contact.priority)
-    with_partner = yield from partner.seize(contact.priority)
+    log.record(contact.id, "decision_meeting_queued", env.now)
+    meeting = yield from rendezvous([manager, partner], contact.priority)
     log.record(contact.id, "decision_start", env.now, manager.name)
     log.record(contact.id, "partner_input_start", env.now, partner.name)
     yield env.timeout(minutes * manager.time_factor)
-    partner.release(with_partner)
-    manager.release(held)
+    meeting.release()
     log.record(contact.id, "partner_input_end", env.now, partner.name)
     log.record(contact.id, "decision_end", env.now, manager.name)
 
