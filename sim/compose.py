@@ -9,6 +9,7 @@ end with advice about stack traces that a user of this tool does not need.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,18 @@ from sim.errors import ConfigError
 from sim.validation import validate
 
 CONFIG_NAME = "config"
+
+
+def register_resolvers() -> None:
+    """``${unique:}``: a short random suffix, the same wherever one run resolves it.
+
+    ``conf/config.yaml`` names run and sweep folders with it (beside a time stamp to the
+    microsecond) so two runs started together never share a folder. Cached like Hydra's
+    ``${now:}``, and Hydra copies the cache into every job of a sweep, so a sweep's jobs agree.
+    """
+    OmegaConf.register_new_resolver(
+        "unique", lambda: secrets.token_hex(3), use_cache=True, replace=True
+    )
 
 
 def conf_dir() -> Path:
@@ -42,6 +55,7 @@ def compose(overrides: Sequence[str] = (), extra_config_dir: str | None = None) 
     can keep its own group files outside the repository.
     """
     register_configs()
+    register_resolvers()
     overrides = list(overrides)
     if extra_config_dir is not None:
         path = Path(extra_config_dir).resolve()
