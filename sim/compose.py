@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
 from hydra import compose as hydra_compose
 from hydra import initialize_config_dir
 from hydra.errors import HydraException, MissingConfigException
@@ -23,6 +24,7 @@ from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBase
 from sim.config import Config, register_configs
 from sim.errors import ConfigError
 from sim.validation import validate
+from sim.yamlfile import yaml_error, yaml_files
 
 CONFIG_NAME = "config"
 
@@ -57,14 +59,35 @@ def compose(overrides: Sequence[str] = (), extra_config_dir: str | None = None) 
     register_configs()
     register_resolvers()
     overrides = list(overrides)
+    folders = [conf_dir()]
     if extra_config_dir is not None:
         path = Path(extra_config_dir).resolve()
+        if not path.is_dir():
+            raise ConfigError(
+                "--config-dir", extra_config_dir, "must be an existing folder of config groups"
+            )
         overrides.append(f"hydra.searchpath=[file://{path}]")
+        folders.append(path)
     try:
         with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
             return hydra_compose(config_name=CONFIG_NAME, overrides=overrides)
     except (HydraException, OmegaConfBaseException) as exc:
+        broken = _yaml_cause(exc)
+        if broken is not None:
+            raise yaml_error(broken, yaml_files(folders)) from None
         raise config_error_from(exc, overrides) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:  # a broken YAML file: one line
+        raise yaml_error(exc, yaml_files(folders)) from None
+
+
+def _yaml_cause(exc: BaseException) -> BaseException | None:
+    """The YAML or decoding error behind a Hydra error, if any."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, yaml.YAMLError | UnicodeDecodeError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def to_spec(cfg: DictConfig | Config, overrides: Sequence[str] = ()) -> Config:

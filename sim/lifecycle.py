@@ -176,18 +176,17 @@ def lifecycle(folder: Path, overrides: Sequence[str]) -> Iterator[dict[str, Any]
     running status (``started``), which :func:`finish` repeats.
     """
     claim(folder)
+    started = {"started": _now()}
     try:
         clear_outputs(folder)
-        started = {"started": _now()}
         write_status(folder, "running", overrides, **started)
-        try:
-            yield started
-        except Interrupted as exc:
-            _record_end(folder, "interrupted", overrides, started, exc.name)
-            raise
-        except BaseException as exc:
-            _record_end(folder, "failed", overrides, started, one_line(exc))
-            raise
+        yield started
+    except Interrupted as exc:
+        _record_end(folder, "interrupted", overrides, started, exc.name)
+        raise
+    except BaseException as exc:
+        _record_end(folder, "failed", overrides, started, one_line(exc))
+        raise
     finally:
         release(folder)
 
