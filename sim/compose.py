@@ -9,6 +9,7 @@ end with advice about stack traces that a user of this tool does not need.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
@@ -70,7 +71,7 @@ def compose(overrides: Sequence[str] = (), extra_config_dir: str | None = None) 
         folders.append(path)
     try:
         with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-            return hydra_compose(config_name=CONFIG_NAME, overrides=overrides)
+            cfg = hydra_compose(config_name=CONFIG_NAME, overrides=overrides)
     except (HydraException, OmegaConfBaseException) as exc:
         broken = _yaml_cause(exc)
         if broken is not None:
@@ -78,6 +79,30 @@ def compose(overrides: Sequence[str] = (), extra_config_dir: str | None = None) 
         raise config_error_from(exc, overrides) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:  # a broken YAML file: one line
         raise yaml_error(exc, yaml_files(folders)) from None
+    refuse_empty_mappings(cfg, overrides)
+    return cfg
+
+
+EMPTY_MAPPING = re.compile(r"\{\s*\}")
+
+
+def refuse_empty_mappings(cfg: DictConfig, overrides: Sequence[str]) -> None:
+    """Refuse ``key={}`` for a mapping (``demand.sources={}``, ``staffing.pools={}`` …).
+
+    Hydra *merges* the empty mapping into the existing entries, so the override changes nothing
+    and the run would silently be the default one.
+    """
+    for override in overrides:
+        name, sep, value = override.lstrip("+").partition("=")
+        if not sep or not EMPTY_MAPPING.fullmatch(value.strip()) or name.startswith("hydra."):
+            continue
+        if isinstance(OmegaConf.select(cfg, name, default=None), DictConfig):
+            raise ConfigError(
+                name,
+                value,
+                "an empty mapping merges into the existing entries and changes nothing; remove "
+                "an entry with ~key.entry, or give the entries in a YAML file of the group",
+            )
 
 
 def _yaml_cause(exc: BaseException) -> BaseException | None:
