@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +30,8 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.compose import compose, conf_dir, register_resolvers, to_spec
+from sim.backlog import backlog_overrides
+from sim.compose import compose, conf_dir, register_resolvers, to_spec, with_searchpath
 from sim.config import register_configs
 from sim.errors import EXIT_BAD_INPUT, ConfigError, bad_input_exits
 from sim.gather import gather_unfinished
@@ -55,6 +58,25 @@ def job_overrides(argv: list[str]) -> tuple[list[list[str]], str | None]:
     parsed = OverridesParser.create().parse_overrides(overrides)
     batches = BasicSweeper.split_arguments(parsed, max_batch_size=None)
     return [list(job) for batch in batches for job in batch], args.config_dir
+
+
+@contextmanager
+def backlog_files(argv: list[str]) -> Iterator[list[str]]:
+    """``argv`` with a backlog file (``backlog=path/to/file.yaml``, ``backlog.file=…`` or a
+    group option) replaced by the checked, generated group option of :mod:`sim.backlog`."""
+    from hydra._internal.utils import get_args_parser
+
+    args, _ = get_args_parser().parse_known_args(argv)
+    folders = [Path(args.config_dir).resolve()] if args.config_dir else []
+    words = set(getattr(args, "overrides", None) or [])
+    overrides = [a for a in argv if a in words]
+    with backlog_overrides(overrides, [*folders, conf_dir()]) as (rewritten, generated):
+        if generated is None:
+            yield argv
+            return
+        mapping = dict(zip(overrides, rewritten, strict=True))
+        out = [mapping.get(a, a) for a in argv]
+        yield with_searchpath(out, [generated])
 
 
 def preflight(argv: list[str]) -> None:
@@ -128,9 +150,11 @@ def main() -> None:
     exit 128 + its number; the run's folder says ``interrupted`` (:mod:`sim.lifecycle`).
     """
     try:
-        with catch_signals():
+        with catch_signals(), ExitStack() as files:  # generated backlog files live to the end
             with bad_input_exits("frontdoor"):
-                preflight(sys.argv[1:])
+                argv = files.enter_context(backlog_files(sys.argv[1:]))
+                preflight(argv)
+            sys.argv[1:] = argv  # Hydra reads the command line itself
             try:
                 app()
             finally:

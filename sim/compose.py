@@ -22,6 +22,7 @@ from hydra.errors import HydraException, MissingConfigException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
+from sim.backlog import backlog_overrides
 from sim.config import Config, register_configs
 from sim.errors import ConfigError
 from sim.validation import validate
@@ -59,7 +60,6 @@ def compose(overrides: Sequence[str] = (), extra_config_dir: str | None = None) 
     """
     register_configs()
     register_resolvers()
-    overrides = list(overrides)
     folders = [conf_dir()]
     if extra_config_dir is not None:
         path = Path(extra_config_dir).resolve()
@@ -67,8 +67,26 @@ def compose(overrides: Sequence[str] = (), extra_config_dir: str | None = None) 
             raise ConfigError(
                 "--config-dir", extra_config_dir, "must be an existing folder of config groups"
             )
-        overrides.append(f"hydra.searchpath=[file://{path}]")
-        folders.append(path)
+        folders.insert(0, path)
+    with backlog_overrides(list(overrides), folders) as (rewritten, generated):
+        overrides = with_searchpath(rewritten, [*folders[:-1], *filter(None, [generated])])
+        return _compose(overrides, folders)
+
+
+def with_searchpath(overrides: list[str], folders: Sequence[Path]) -> list[str]:
+    """``overrides`` with one ``hydra.searchpath`` naming ``folders`` and any already given."""
+    given = [o for o in overrides if o.startswith("hydra.searchpath=")]
+    rest = [o for o in overrides if not o.startswith("hydra.searchpath=")]
+    entries = [f"file://{folder}" for folder in folders]
+    for override in given:
+        value = override.partition("=")[2].strip().removeprefix("[").removesuffix("]")
+        entries += [e.strip() for e in value.split(",") if e.strip()]
+    if not entries:
+        return rest
+    return [*rest, f"hydra.searchpath=[{','.join(dict.fromkeys(entries))}]"]
+
+
+def _compose(overrides: list[str], folders: list[Path]) -> DictConfig:
     try:
         with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
             cfg = hydra_compose(config_name=CONFIG_NAME, overrides=overrides)
