@@ -33,7 +33,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from experiments.budget_frontier import TINY_RUN, finance_csv, gbp
-from experiments.common import save_png, save_text, with_replications
+from experiments.common import (
+    OneLineParser,
+    check_kpis,
+    check_out,
+    save_png,
+    save_text,
+    with_replications,
+)
 from sim.compose import load
 from sim.errors import ConfigError, bad_input_exits
 from sim.optimise import (
@@ -258,7 +265,7 @@ def summary_markdown(
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m experiments.budget_alignment", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--tiny", action="store_true", help="a few short runs (tests)")
@@ -288,6 +295,8 @@ def align(args: argparse.Namespace) -> SearchResult:
         if args.target
         else (TINY_TARGETS if args.tiny else FULL_TARGETS)
     )
+    check_out(args.out)  # every argument checked before the first simulated minute
+    check_kpis([t.kpi for t in targets], run)
     vs = variables(args.tiny)
     today = current_staffing(run, vs)
     evaluate = Evaluator(run, targets, confidence=args.confidence, report=progress_line)
