@@ -221,6 +221,12 @@ GENERATED = "_file_"
 """Prefix of the group options written for backlog files (see :func:`backlog_overrides`)."""
 
 
+def _label(key: Any) -> str:
+    """A key as it can be shown on one line (a control character or an empty key quoted)."""
+    text = str(key)
+    return text if text and text.isprintable() else repr(text)
+
+
 def _count(value: Any, key: str) -> int:
     from sim.errors import ConfigError
 
@@ -251,7 +257,7 @@ def _teams(value: Any, key: str) -> dict[str, list[float]]:
     if not isinstance(value, dict):
         raise ConfigError(key, value, "must map each assessment team to a list of ages")
     return {
-        str(team): _days(ages, f"{key}.{team}", "working days since referral")
+        str(team): _days(ages, f"{key}.{_label(team)}", "working days since referral")
         for team, ages in value.items()
     }
 
@@ -274,7 +280,7 @@ def parse_backlog(document: Any, where: str) -> dict[str, Any]:
     unknown = [k for k in document if k not in BACKLOG_KEYS]
     if unknown:
         raise ConfigError(
-            f"backlog.{unknown[0]}",
+            f"backlog.{_label(unknown[0])}",
             document[unknown[0]],
             f"must be one of {', '.join(BACKLOG_KEYS)}",
         )
@@ -284,7 +290,7 @@ def parse_backlog(document: Any, where: str) -> dict[str, Any]:
     for stage in front_door:
         if stage not in STAGES:
             raise ConfigError(
-                f"backlog.front_door.{stage}",
+                f"backlog.front_door.{_label(stage)}",
                 front_door[stage],
                 f"must be one of {', '.join(STAGES)}",
             )

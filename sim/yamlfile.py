@@ -112,6 +112,7 @@ def read_yaml(path: str | Path) -> Any:
 def yaml_error(exc: BaseException, candidates: Iterable[Path] = ()) -> ConfigError:
     """One line for a YAML or decoding error. ``candidates``: files that may hold the bad
     bytes, searched when the error does not name its file (a ``UnicodeDecodeError``)."""
+    candidates = list(candidates)
     if isinstance(exc, UnicodeDecodeError):
         for path in candidates:
             try:
@@ -129,6 +130,8 @@ def yaml_error(exc: BaseException, candidates: Iterable[Path] = ()) -> ConfigErr
     if context and where is not None and where is not mark:
         problem += f" ({context} at line {where.line + 1}, column {where.column + 1})"
     name = getattr(mark, "name", None) or getattr(exc, "name", None) or "YAML file"
+    if str(name).startswith("<") and candidates:  # parsed from a string: name its file
+        name = str(candidates[0])
     content = _bytes_of(str(name))
     if mark is not None:
         line, col = mark.line + 1, mark.column + 1
