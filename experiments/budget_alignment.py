@@ -296,7 +296,7 @@ def align(args: argparse.Namespace) -> SearchResult:
         else (TINY_TARGETS if args.tiny else FULL_TARGETS)
     )
     check_out(args.out)  # every argument checked before the first simulated minute
-    check_kpis([t.kpi for t in targets], run)
+    check_kpis([t.kpi for t in targets], run, key="target")
     vs = variables(args.tiny)
     today = current_staffing(run, vs)
     evaluate = Evaluator(run, targets, confidence=args.confidence, report=progress_line)

@@ -77,7 +77,7 @@ def test_an_unknown_target_kpi_is_refused_before_the_search(
     argv = ["--tiny", "--target", "nope>=5", "--out", str(tmp_path / "r")]
     line = one_error_line(capsys, lambda: alignment.main(argv))
     assert line == (
-        "budget_alignment: error: --target: 'nope' is not allowed; "
+        "budget_alignment: error: target: 'nope' is not allowed; "
         "must name a KPI of the run (see docs/kpis.md)"
     )
     assert not (tmp_path / "r").exists()

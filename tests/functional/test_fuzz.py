@@ -326,8 +326,14 @@ def test_fuzz_backlog_counts(
             ["backlog=ours.yaml"],
             r"frontdoor: error: ours\.yaml:2:14: .* not UTF-8",
         ),
+        (
+            {"local/scenario/away.yaml": b"# @package _global_\nscenario: ../../../../elsewhere\n"},
+            ["--config-dir", "local", "scenario=away"],
+            r"frontdoor: error: scenario: '\.\./\.\./\.\./\.\./elsewhere' is not allowed",
+        ),
+        ({}, ["--config-dir", "nowhere"], r"frontdoor: error: --config-dir: 'nowhere'"),
     ],
-    ids=["tab-in-config-dir", "latin1-backlog"],
+    ids=["tab-in-config-dir", "latin1-backlog", "scenario-path", "missing-config-dir"],
 )
 def test_a_broken_file_at_the_command_line_is_one_line_and_exit_2(
     files: dict[str, bytes], args: list[str], expected: str, tmp_path: Path
