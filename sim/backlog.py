@@ -325,13 +325,13 @@ def backlog_source(override: str, folders: Sequence[Path]) -> Path | None:
 
     ``backlog=path/to/file.yaml`` and ``backlog.file=path/to/file.yaml`` name a file;
     ``backlog=<name>`` the group file ``backlog/<name>.yaml`` of the config folders (so its
-    entries are checked and its integers accepted too). A sweep (``a,b``) is left to Hydra.
+    entries are checked and its integers accepted too).
     """
     from sim.errors import ConfigError
 
     name, sep, value = override.partition("=")
     if not sep or name not in ("backlog", "backlog.file") or "," in value or not value:
-        return None
+        return None  # a sweep is split into its choices by backlog_overrides
     if name == "backlog.file" or _is_path(value):
         path = Path(value).expanduser()
         if not path.is_file():
@@ -362,14 +362,21 @@ def backlog_overrides(
     out: list[str] = []
     generated: dict[str, dict[str, Any]] = {}
     for override in overrides:
-        path = backlog_source(override, folders)
-        if path is None:
+        name, _, value = override.partition("=")
+        # A sweep over backlogs (backlog=a,b.yaml): each choice is read and generated alike.
+        choices = [f"{name}={v.strip()}" for v in value.split(",")] if "," in value else [override]
+        paths = [backlog_source(choice, folders) for choice in choices]
+        if any(path is None for path in paths):
             out.append(override)
             continue
-        backlog = read_backlog(path)
-        digest = hashlib.sha256(json.dumps(backlog, sort_keys=True).encode()).hexdigest()[:12]
-        generated[f"{GENERATED}{digest}"] = backlog
-        out.append(f"backlog={GENERATED}{digest}")
+        names = []
+        for path in paths:
+            assert path is not None
+            backlog = read_backlog(path)
+            digest = hashlib.sha256(json.dumps(backlog, sort_keys=True).encode()).hexdigest()[:12]
+            generated[f"{GENERATED}{digest}"] = backlog
+            names.append(f"{GENERATED}{digest}")
+        out.append(f"backlog={','.join(names)}")
     if not generated:
         yield out, None
         return

@@ -86,3 +86,17 @@ def test_a_missing_backlog_file_is_one_error(tmp_path: Path) -> None:
 def test_a_document_that_is_not_a_mapping_is_refused() -> None:
     with pytest.raises(ConfigError, match="must be a mapping"):
         parse_backlog([1, 2], "x.yaml")
+
+
+def test_a_sweep_over_backlog_files_generates_each_choice(tmp_path: Path) -> None:
+    from sim.backlog import GENERATED, backlog_overrides
+
+    mine = write(tmp_path, "assessments:\n  north: [2, 5]\n")
+    with backlog_overrides([f"backlog=example,{mine}", "run.seed=1"], [conf_dir()]) as (out, root):
+        choices = out[0].removeprefix("backlog=").split(",")
+        assert len(choices) == 2 and all(c.startswith(GENERATED) for c in choices)
+        assert out[1] == "run.seed=1"
+        assert root is not None
+        generated = sorted(p.stem for p in (root / "backlog").glob("*.yaml"))
+        assert generated == sorted(choices)
+    assert not root.exists(), "generated files are removed after the run"
