@@ -35,12 +35,13 @@ from sim.compose import compose, conf_dir, register_resolvers, to_spec, with_sea
 from sim.config import register_configs
 from sim.errors import EXIT_BAD_INPUT, ConfigError, bad_input_exits
 from sim.gather import gather_unfinished
-from sim.lifecycle import FolderInUse, Interrupted, catch_signals, finish, lifecycle
+from sim.lifecycle import FolderInUse, Interrupted, catch_signals, finish, lifecycle, one_line
 
 if TYPE_CHECKING:
     from sim.runner import Results
 
 HYDRA_INFO_FLAGS = ("help", "hydra_help", "info", "cfg", "shell_completion")
+EXIT_OS_ERROR = 1  # the run could not write its folder (status.json says failed, if it could)
 
 
 def job_overrides(argv: list[str]) -> tuple[list[list[str]], str | None]:
@@ -131,6 +132,9 @@ def app(cfg: DictConfig) -> None:
     except FolderInUse as exc:
         print(f"frontdoor: error: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from None
+    except OSError as exc:  # a full disk, a folder that cannot be written: one line, not a trace
+        print(f"frontdoor: error: {folder}: {one_line(exc)} (run failed)", file=sys.stderr)
+        raise SystemExit(EXIT_OS_ERROR) from None
 
 
 def in_parallel_launcher() -> bool:

@@ -294,6 +294,32 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(mount)], check=False)
 
 
+def test_a_full_disk_at_the_command_line_is_one_line_and_a_failed_status(tmp_path: Path) -> None:
+    """100 kB: room for Hydra's .hydra/ (≈ 36 kB) and status.json, not for summary.json."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=100k", "tmpfs", str(disk)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {mounted.stderr.strip()!r}")
+    try:
+        result = run_module("sim", *TINY, f"hydra.run.dir={disk / 'run'}", cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.strip().splitlines() == [
+            f"frontdoor: error: {disk / 'run'}: OSError: [Errno 28] No space left on device "
+            "(run failed)"
+        ]
+        status = json.loads((disk / "run" / "status.json").read_text())
+        assert status["status"] == "failed"
+        assert not (disk / "run" / "summary.json").exists()
+        assert not list((disk / "run").glob(".*.tmp"))
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+
+
 def test_a_full_disk_fails_the_run_and_leaves_no_partial_outputs(small_disk: Path) -> None:
     from sim.cli import execute
 
