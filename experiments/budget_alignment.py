@@ -45,7 +45,7 @@ from experiments.alignment_report import (
     write_report,
 )
 from experiments.budget_frontier import TINY_RUN, gbp
-from experiments.common import with_replications
+from experiments.common import OneLineParser, check_kpis, check_out, with_replications
 from sim.compose import load
 from sim.confirmation import confirm, recommended
 from sim.errors import ConfigError, bad_input_exits
@@ -169,7 +169,7 @@ def confirmation_line(e: Evaluation) -> None:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m experiments.budget_alignment", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--tiny", action="store_true", help="a few short runs (tests)")
@@ -232,6 +232,8 @@ def align(args: argparse.Namespace) -> Alignment:
         if args.target
         else (TINY_TARGETS if args.tiny else FULL_TARGETS)
     )
+    check_out(args.out)  # every argument checked before the first simulated minute
+    check_kpis([t.kpi for t in targets], run, key="target")
     vs = variables(args.tiny)
     today = current_staffing(run, vs)
     evaluate = Evaluator(run, targets, confidence=args.confidence, report=progress_line)

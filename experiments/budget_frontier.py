@@ -20,7 +20,6 @@ into ``DIR`` (default ``reports/budget_frontier/``):
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import math
 from collections.abc import Iterable, Sequence
@@ -33,7 +32,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from experiments.common import save_png, save_text, with_replications
+from experiments.common import OneLineParser, check_out, save_png, save_text, with_replications
 from sim.compare import paired_differences
 from sim.compose import load
 from sim.costs import post_costs, staff_cost_kpis
@@ -324,7 +323,7 @@ def cost_table(overrides: list[str]) -> pd.DataFrame:
 
 
 def main(argv: Sequence[str] | None = None) -> Path:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m experiments.budget_frontier", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--tiny", action="store_true", help="a few short runs (tests)")
@@ -335,6 +334,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
     p = plan(args.tiny)
     p = replace(p, run=with_replications(p.run, args.replications) + list(args.overrides))
     with bad_input_exits("budget_frontier"):
+        check_out(args.out)
         for extra in p.processes.values():  # every config, before any simulated minute
             load([*p.run, *extra])
     out: Path = args.out

@@ -19,9 +19,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import matplotlib
 
@@ -32,7 +35,7 @@ import pandas as pd
 
 from sim.compare import paired_differences
 from sim.compose import load
-from sim.errors import bad_input_exits
+from sim.errors import EXIT_BAD_INPUT, ConfigError, bad_input_exits
 from sim.report.files import queue_table, write_atomic
 from sim.runner import Results, simulate_replications
 
@@ -368,9 +371,78 @@ def write_report(
     return out / "summary.md"
 
 
+# -- checking the command line before anything is simulated ----------------------------------
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (``prog: error: …``, exit 2), like every
+    other bad input, instead of argparse's usage block; ``--help`` still shows the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: {message} (see --help)", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def check_out(out: Path, key: str = "--out") -> None:
+    """Refuse a report folder that cannot be one — an existing file, a path below a file, a
+    folder that cannot be written — before hours of simulation are spent on its contents."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(key, str(out), "must be a folder (or a path to create), not a file")
+    ancestor = out
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ConfigError(key, str(out), f"cannot be created: {ancestor} is a file")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise ConfigError(key, str(out), f"cannot be written: no permission in {ancestor}")
+
+
+def _key(override: str) -> str:
+    return override.partition("=")[0].lstrip("+~")
+
+
+def check_clashes(presets: Sequence[Sequence[str]], overrides: Sequence[str]) -> None:
+    """Refuse a user override of a key the experiment's own options set.
+
+    The options' overrides are applied last (they *are* the experiment), so such an override
+    would be silently ignored — e.g. ``staffing.pools.managers.staff=0`` in the staffing grid.
+    """
+    preset = {_key(o): o for option in presets for o in option}
+    for override in overrides:
+        if _key(override) in preset:
+            raise ConfigError(
+                _key(override),
+                override.partition("=")[2],
+                f"is set by the experiment's own options (e.g. {preset[_key(override)]}); "
+                "remove it from the command line or choose another experiment",
+            )
+
+
+PROBE = [
+    "run.replications=1",
+    "run.warmup_days=0",
+    "run.horizon_days=1",
+    "run.drain_days=0",
+    "run.event_log=false",
+    "run.plots=false",
+    "run.auto_replications.enabled=false",
+]
+
+
+def check_kpis(names: Sequence[str], settings: Sequence[str], key: str = "--target") -> None:
+    """Refuse KPI names a run does not report, using one simulated day (a probe) instead of
+    finding out after the first full simulation."""
+    from sim.runner import run_replication
+
+    if not names:
+        return
+    known = set(run_replication(load([*settings, *PROBE]), 0, keep_events=False).kpis)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ConfigError(key, unknown[0], "must name a KPI of the run (see docs/kpis.md)")
+
+
 def main(experiment: Experiment, argv: Sequence[str] | None = None) -> Path:
     """Command line of every experiment: ``python -m experiments.<name> [--tiny] ...``."""
-    parser = argparse.ArgumentParser(prog=f"python -m experiments.{experiment.name}")
+    parser = OneLineParser(prog=f"python -m experiments.{experiment.name}")
     parser.add_argument("--tiny", action="store_true", help="a seconds-long version (tests)")
     parser.add_argument("--replications", type=int, default=None)
     parser.add_argument("--out", type=Path, default=Path("reports") / experiment.name)
@@ -378,6 +450,8 @@ def main(experiment: Experiment, argv: Sequence[str] | None = None) -> Path:
     args = parser.parse_args(argv)
     settings = with_replications(TINY if args.tiny else FULL, args.replications) + args.overrides
     with bad_input_exits(experiment.name):
+        check_out(args.out)
+        check_clashes([option.overrides for option in experiment.options], args.overrides)
         for option in experiment.options:  # every option's config, before any simulated minute
             load([*settings, *option.overrides])
     results = run_options(experiment, settings)

@@ -12,16 +12,17 @@ end of the sweep, or, when a job failed and Hydra skipped that callback, by :fun
 Run jobs in parallel with the joblib launcher, chosen on the command line (hydra#2946):
 ``frontdoor -m hydra/launcher=joblib hydra.launcher.n_jobs=2 run.seed=1,2,3,4``.
 
-Test hook: with the environment variable ``FRONTDOOR_FAIL_IF=<text>`` set, every job whose
-overrides (joined as ``a=1 b=2``) contain ``<text>`` raises ``RuntimeError`` when it starts —
-after validation, as a job that fails at run time would. It exists for the tests of failed
-sweeps (``tests/functional/test_sweeps.py``); do not set it otherwise.
+Every run folder is owned by one run and has a lifecycle (:mod:`sim.lifecycle`): ``status.json``
+says ``running`` from the start, ``ok`` only once every output is in place, else ``failed`` or
+``interrupted``. SIGINT (Ctrl-C) and SIGTERM stop the command with one line and exit 130 / 143.
 """
 
 from __future__ import annotations
 
-import os
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,16 +30,18 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.compose import compose, conf_dir, to_spec
+from sim.backlog import backlog_overrides
+from sim.compose import compose, conf_dir, register_resolvers, to_spec, with_searchpath
 from sim.config import register_configs
-from sim.errors import ConfigError, bad_input_exits
-from sim.gather import clear_status, gather_unfinished, record_failure
+from sim.errors import EXIT_BAD_INPUT, ConfigError, bad_input_exits
+from sim.gather import gather_unfinished
+from sim.lifecycle import FolderInUse, Interrupted, catch_signals, finish, lifecycle, one_line
 
 if TYPE_CHECKING:
     from sim.runner import Results
 
 HYDRA_INFO_FLAGS = ("help", "hydra_help", "info", "cfg", "shell_completion")
-FAIL_IF = "FRONTDOOR_FAIL_IF"
+EXIT_OS_ERROR = 1  # the run could not write its folder (status.json says failed, if it could)
 
 
 def job_overrides(argv: list[str]) -> tuple[list[list[str]], str | None]:
@@ -56,6 +59,25 @@ def job_overrides(argv: list[str]) -> tuple[list[list[str]], str | None]:
     parsed = OverridesParser.create().parse_overrides(overrides)
     batches = BasicSweeper.split_arguments(parsed, max_batch_size=None)
     return [list(job) for batch in batches for job in batch], args.config_dir
+
+
+@contextmanager
+def backlog_files(argv: list[str]) -> Iterator[list[str]]:
+    """``argv`` with a backlog file (``backlog=path/to/file.yaml``, ``backlog.file=…`` or a
+    group option) replaced by the checked, generated group option of :mod:`sim.backlog`."""
+    from hydra._internal.utils import get_args_parser
+
+    args, _ = get_args_parser().parse_known_args(argv)
+    folders = [Path(args.config_dir).resolve()] if args.config_dir else []
+    words = set(getattr(args, "overrides", None) or [])
+    overrides = [a for a in argv if a in words]
+    with backlog_overrides(overrides, [*folders, conf_dir()]) as (rewritten, generated):
+        if generated is None:
+            yield argv
+            return
+        mapping = dict(zip(overrides, rewritten, strict=True))
+        out = [mapping.get(a, a) for a in argv]
+        yield with_searchpath(out, [generated])
 
 
 def preflight(argv: list[str]) -> None:
@@ -85,15 +107,18 @@ def execute(
     from sim.theory import expected_kpis
 
     spec = to_spec(cfg)
-    results = simulate_replications(spec, progress=progress)
-    theory = expected_kpis(spec)
-    write_run(results, folder, overrides, theory)
+    with lifecycle(folder, overrides or []) as started:
+        results = simulate_replications(spec, progress=progress)
+        theory = expected_kpis(spec)
+        written = write_run(results, folder, overrides, theory)
+        finish(folder, overrides or [], started, sorted(p.name for p in written.values()))
     print_kpis(results, theory)
-    print(f"Outputs: {folder}")
+    print(f"Outputs: {folder.resolve()}")
     return results
 
 
 register_configs()
+register_resolvers()
 
 
 @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
@@ -102,13 +127,14 @@ def app(cfg: DictConfig) -> None:
     hydra_cfg = HydraConfig.get()
     folder = Path(hydra_cfg.runtime.output_dir)
     overrides = list(hydra_cfg.overrides.task)
-    clear_status(folder)
     try:
-        fail_if_asked(overrides)
         execute(cfg, folder, overrides, progress=False if in_parallel_launcher() else None)
-    except Exception as exc:
-        record_failure(folder, exc, overrides)
-        raise
+    except FolderInUse as exc:
+        print(f"frontdoor: error: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT) from None
+    except OSError as exc:  # a full disk, a folder that cannot be written: one line, not a trace
+        print(f"frontdoor: error: {folder}: {one_line(exc)} (run failed)", file=sys.stderr)
+        raise SystemExit(EXIT_OS_ERROR) from None
 
 
 def in_parallel_launcher() -> bool:
@@ -121,18 +147,26 @@ def in_parallel_launcher() -> bool:
     return hydra_cfg.mode == RunMode.MULTIRUN and not launcher.endswith(".BasicLauncher")
 
 
-def fail_if_asked(overrides: list[str]) -> None:
-    """The ``FRONTDOOR_FAIL_IF`` test hook (see the module docstring)."""
-    pattern = os.environ.get(FAIL_IF)
-    if pattern and pattern in " ".join(overrides):
-        raise RuntimeError(f"{FAIL_IF} test hook: job with {pattern!r} in its overrides fails")
-
-
 def main() -> None:
-    """Console script ``frontdoor``: validate first, then hand over to Hydra."""
-    with bad_input_exits("frontdoor"):
-        preflight(sys.argv[1:])
+    """Console script ``frontdoor``: validate first, then hand over to Hydra.
+
+    A signal anywhere (while validating, running or writing) ends the command with one line and
+    exit 128 + its number; the run's folder says ``interrupted`` (:mod:`sim.lifecycle`).
+    """
     try:
-        app()
-    finally:
-        gather_unfinished()  # Hydra skips on_multirun_end when a job fails (hydra#2284)
+        with catch_signals(), ExitStack() as files:  # generated backlog files live to the end
+            with bad_input_exits("frontdoor"):
+                argv = files.enter_context(backlog_files(sys.argv[1:]))
+                preflight(argv)
+            sys.argv[1:] = argv  # Hydra reads the command line itself
+            try:
+                app()
+            finally:
+                gather_unfinished()  # Hydra skips on_multirun_end when a job fails (hydra#2284)
+    except Interrupted as stop:
+        print(f"frontdoor: interrupted by {stop.name}; nothing more was run", file=sys.stderr)
+        raise SystemExit(stop.exit_code) from None
+
+
+# Signals whose exit status main() reports (128 + number), for the docs and tests.
+EXIT_ON_SIGNAL = {signal.SIGINT: 130, signal.SIGTERM: 143}

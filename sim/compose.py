@@ -9,21 +9,38 @@ end with advice about stack traces that a user of this tool does not need.
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
 from hydra import compose as hydra_compose
 from hydra import initialize_config_dir
 from hydra.errors import HydraException, MissingConfigException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
+from sim.backlog import backlog_overrides
 from sim.config import Config, register_configs
 from sim.errors import ConfigError
 from sim.validation import validate
+from sim.yamlfile import yaml_error, yaml_files
 
 CONFIG_NAME = "config"
+
+
+def register_resolvers() -> None:
+    """``${unique:}``: a short random suffix, the same wherever one run resolves it.
+
+    ``conf/config.yaml`` names run and sweep folders with it (beside a time stamp to the
+    microsecond) so two runs started together never share a folder. Cached like Hydra's
+    ``${now:}``, and Hydra copies the cache into every job of a sweep, so a sweep's jobs agree.
+    """
+    OmegaConf.register_new_resolver(
+        "unique", lambda: secrets.token_hex(3), use_cache=True, replace=True
+    )
 
 
 def conf_dir() -> Path:
@@ -42,15 +59,78 @@ def compose(overrides: Sequence[str] = (), extra_config_dir: str | None = None) 
     can keep its own group files outside the repository.
     """
     register_configs()
-    overrides = list(overrides)
+    register_resolvers()
+    folders = [conf_dir()]
     if extra_config_dir is not None:
         path = Path(extra_config_dir).resolve()
-        overrides.append(f"hydra.searchpath=[file://{path}]")
+        if not path.is_dir():
+            raise ConfigError(
+                "--config-dir", extra_config_dir, "must be an existing folder of config groups"
+            )
+        folders.insert(0, path)
+    with backlog_overrides(list(overrides), folders) as (rewritten, generated):
+        overrides = with_searchpath(rewritten, [*folders[:-1], *filter(None, [generated])])
+        return _compose(overrides, folders)
+
+
+def with_searchpath(overrides: list[str], folders: Sequence[Path]) -> list[str]:
+    """``overrides`` with one ``hydra.searchpath`` naming ``folders`` and any already given."""
+    given = [o for o in overrides if o.startswith("hydra.searchpath=")]
+    rest = [o for o in overrides if not o.startswith("hydra.searchpath=")]
+    entries = [f"file://{folder}" for folder in folders]
+    for override in given:
+        value = override.partition("=")[2].strip().removeprefix("[").removesuffix("]")
+        entries += [e.strip() for e in value.split(",") if e.strip()]
+    if not entries:
+        return rest
+    return [*rest, f"hydra.searchpath=[{','.join(dict.fromkeys(entries))}]"]
+
+
+def _compose(overrides: list[str], folders: list[Path]) -> DictConfig:
     try:
         with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-            return hydra_compose(config_name=CONFIG_NAME, overrides=overrides)
+            cfg = hydra_compose(config_name=CONFIG_NAME, overrides=overrides)
     except (HydraException, OmegaConfBaseException) as exc:
+        broken = _yaml_cause(exc)
+        if broken is not None:
+            raise yaml_error(broken, yaml_files(folders)) from None
         raise config_error_from(exc, overrides) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:  # a broken YAML file: one line
+        raise yaml_error(exc, yaml_files(folders)) from None
+    refuse_empty_mappings(cfg, overrides)
+    return cfg
+
+
+EMPTY_MAPPING = re.compile(r"\{\s*\}")
+
+
+def refuse_empty_mappings(cfg: DictConfig, overrides: Sequence[str]) -> None:
+    """Refuse ``key={}`` for a mapping (``demand.sources={}``, ``staffing.pools={}`` …).
+
+    Hydra *merges* the empty mapping into the existing entries, so the override changes nothing
+    and the run would silently be the default one.
+    """
+    for override in overrides:
+        name, sep, value = override.lstrip("+").partition("=")
+        if not sep or not EMPTY_MAPPING.fullmatch(value.strip()) or name.startswith("hydra."):
+            continue
+        if isinstance(OmegaConf.select(cfg, name, default=None), DictConfig):
+            raise ConfigError(
+                name,
+                value,
+                "an empty mapping merges into the existing entries and changes nothing; remove "
+                "an entry with ~key.entry, or give the entries in a YAML file of the group",
+            )
+
+
+def _yaml_cause(exc: BaseException) -> BaseException | None:
+    """The YAML or decoding error behind a Hydra error, if any."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, yaml.YAMLError | UnicodeDecodeError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def to_spec(cfg: DictConfig | Config, overrides: Sequence[str] = ()) -> Config:

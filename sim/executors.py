@@ -2,8 +2,10 @@
 
 :func:`executor` is a context manager yielding an :class:`Executor`, whose ``map(fn, items)``
 returns an iterator over ``fn(item)`` **in the order of** ``items``, whichever worker finished
-first. Replication *r* draws only from the streams (``run.seed``, *r*, name), so with results
-kept in order every kind gives identical results; the kind only changes how fast they arrive.
+first. Items are taken lazily, a few per worker ahead (:func:`windowed`), so a long generator of
+tasks streams instead of being listed up front. Replication *r* draws only from the streams
+(``run.seed``, *r*, name), so with results kept in order every kind gives identical results; the
+kind only changes how fast they arrive.
 
 Kinds (``run.executor``; used only when ``run.jobs > 1``, one process otherwise):
 
@@ -27,6 +29,7 @@ a :class:`~sim.errors.ConfigError` on ``run.executor`` saying what to install.
 from __future__ import annotations
 
 import importlib.util
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -34,6 +37,8 @@ from typing import Any, Protocol, TypeVar
 
 from sim.errors import ConfigError
 
+AHEAD = 2
+"""Tasks in flight per worker: enough to keep every worker busy, few enough to stay small."""
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -59,40 +64,62 @@ class SerialExecutor:
             yield fn(item)
 
 
-class ProcessExecutor:
-    """A process pool: all items are submitted at once, results come back in order."""
+def windowed(submit: Callable[[T], Any], result: Callable[[Any], R], items: Iterable[T],
+             window: int) -> Iterator[R]:  # fmt: skip
+    """Submit ``items`` lazily, at most ``window`` in flight, yielding results in order.
 
-    def __init__(self, pool: ProcessPoolExecutor) -> None:
+    ``items`` may be a generator of any length (``run.replications`` tasks are never listed up
+    front): memory holds ``window`` pending tasks, not all of them.
+    """
+    pending: deque[Any] = deque()
+    for item in items:
+        pending.append(submit(item))
+        if len(pending) >= window:
+            yield result(pending.popleft())
+    while pending:
+        yield result(pending.popleft())
+
+
+class ProcessExecutor:
+    """A process pool: items are submitted a few per worker ahead, results come back in order."""
+
+    def __init__(self, pool: ProcessPoolExecutor, jobs: int = 1) -> None:
         self._pool = pool
+        self._window = AHEAD * max(jobs, 1)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        return self._pool.map(fn, items)
+        return windowed(
+            lambda item: self._pool.submit(fn, item), lambda f: f.result(), items, self._window
+        )
 
 
 class DaskExecutor:
     """Dask futures on a ``distributed`` client, gathered in submission order."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, jobs: int = 1) -> None:
         self._client = client
+        self._window = AHEAD * max(jobs, 1)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         # pure=False: every call is a new task (no deduplication by argument hash).
-        futures = self._client.map(fn, list(items), pure=False)
-        for future in futures:
-            yield future.result()
+        return windowed(
+            lambda item: self._client.submit(fn, item, pure=False),
+            lambda future: future.result(),
+            items,
+            self._window,
+        )
 
 
 class RayExecutor:
     """Ray remote tasks, fetched in submission order."""
 
-    def __init__(self, ray: Any) -> None:
+    def __init__(self, ray: Any, jobs: int = 1) -> None:
         self._ray = ray
+        self._window = AHEAD * max(jobs, 1)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         remote = self._ray.remote(fn)
-        refs = [remote.remote(item) for item in items]
-        for ref in refs:
-            yield self._ray.get(ref)
+        return windowed(remote.remote, self._ray.get, items, self._window)
 
 
 def require_available(kind: str) -> None:
@@ -130,13 +157,13 @@ def executor(kind: str, jobs: int) -> Iterator[Executor]:
         yield SerialExecutor()
     elif kind == "process":
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            yield ProcessExecutor(pool)
+            yield ProcessExecutor(pool, jobs)
     elif kind == "dask":
         with _dask_client(jobs) as client:
-            yield DaskExecutor(client)
+            yield DaskExecutor(client, jobs)
     else:
         with _ray_session(jobs) as ray:
-            yield RayExecutor(ray)
+            yield RayExecutor(ray, jobs)
 
 
 @contextmanager

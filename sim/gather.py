@@ -1,17 +1,26 @@
 """Gather a Hydra sweep (``frontdoor -m …``) into one table: one row per job.
 
 Every job of a sweep runs into its own folder (``<sweep dir>/<job num>``), where Hydra writes the
-job's overrides to ``.hydra/overrides.yaml`` *before* the job starts. The job then leaves
-
-* ``summary.json`` when it succeeded (:func:`sim.report.files.write_run`), or
-* ``status.json`` — ``{"status": "failed", "error": "<one line>", "overrides": [...]}`` — when
-  it raised (written by the ``frontdoor`` app, :func:`record_failure`, before re-raising), or
-* neither, while it is still running or after it was killed: status ``missing``.
+job's overrides to ``.hydra/overrides.yaml`` *before* the job starts, and the job keeps
+``status.json`` (:mod:`sim.lifecycle`): ``running`` from its start, then ``ok`` with the list of
+its outputs, or ``failed`` / ``interrupted`` with the reason. At the start of the sweep
+:class:`GatherCallback` writes ``jobs.json``: the overrides of every job the sweep launches.
 
 :func:`gather` reads those folders into one :class:`~pandas.DataFrame`: ``job``, ``overrides``
-(one string, ``a=1 b=2``), one column per override key, ``status`` (``ok`` / ``failed`` /
-``missing``), ``error``, ``scenario``, ``replications`` and ``<kpi>_mean``, ``<kpi>_ci95_low``,
-``<kpi>_ci95_high`` for every KPI. :func:`write_gather` writes it to ``<sweep dir>/gathered.csv``.
+(one string, ``a=1 b=2``), one column per override key, ``status``, ``error``, ``scenario``,
+``replications`` and ``<kpi>_mean``, ``<kpi>_ci95_low``, ``<kpi>_ci95_high`` for every KPI.
+``status`` is
+
+* ``ok`` — ``status.json`` says ``ok`` and every output it lists is there (only these rows
+  have KPIs);
+* ``failed`` / ``interrupted`` — the job raised, or was stopped by SIGINT / SIGTERM;
+* ``incomplete`` — the job's folder exists but it has not finished: still running, killed
+  outright (SIGKILL, power cut), or an output it listed is gone;
+* ``missing`` — a job number in ``jobs.json`` that left no folder (the sweep stopped first).
+
+:func:`write_gather` writes it to ``<sweep dir>/gathered.csv``. Whatever the files hold (wrong
+shapes, bad encodings), gathering never raises on a job's contents: a file it cannot read makes
+the job ``incomplete``.
 
 It runs twice over: :class:`GatherCallback` (registered under ``hydra.callbacks`` in
 ``conf/config.yaml``) gathers at the end of every multirun, and the console script
@@ -31,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 from hydra.experimental.callback import Callback
 
+from sim.lifecycle import one_line
+
 if TYPE_CHECKING:
     import pandas as pd
     from omegaconf import DictConfig
@@ -40,6 +51,8 @@ MULTIRUN = "multirun.yaml"
 KPIS = "kpis"
 STATUS = "status.json"
 SUMMARY = "summary.json"
+JOBS = "jobs.json"
+STATUS_ORDER = ("ok", "failed", "interrupted", "incomplete", "missing")
 OVERRIDES = Path(".hydra") / "overrides.yaml"
 CI_FIELDS = ("mean", "ci95_low", "ci95_high")
 EXIT_NOT_A_SWEEP = 2
@@ -53,30 +66,22 @@ class NotASweepError(ValueError):
 # The job side: what a job leaves behind.
 
 
-def one_line(exc: BaseException) -> str:
-    """``Type: first line of the message`` — the error as one line."""
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0].strip()}" if lines else type(exc).__name__
+def expected_jobs(overrides: list[str]) -> list[list[str]]:
+    """The overrides of every job of a multirun over ``overrides`` (the basic sweeper's order)."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    batches = BasicSweeper.split_arguments(parsed, max_batch_size=None)
+    return [list(job) for batch in batches for job in batch]
 
 
-def clear_status(folder: Path) -> None:
-    """Remove the outcome files of an earlier job in ``folder`` (a reused sweep directory), so a
-    job that is killed this time is reported as missing, not with the old outcome."""
-    for name in (STATUS, SUMMARY):
-        (folder / name).unlink(missing_ok=True)
+def write_jobs(sweep_dir: Path, overrides: list[str]) -> Path:
+    """Write ``<sweep dir>/jobs.json``: every job the sweep will launch, by job number."""
+    from sim.report.files import write_text_atomic
 
-
-def record_failure(folder: Path, exc: BaseException, overrides: list[str]) -> Path:
-    """Write ``status.json`` for a failed job, atomically."""
-    from sim.report.files import write_atomic
-
-    document = {"status": "failed", "error": one_line(exc), "overrides": list(overrides)}
-    text = json.dumps(document, indent=2) + "\n"
-
-    def write(path: Path) -> None:
-        path.write_text(text, encoding="utf-8")
-
-    return write_atomic(folder / STATUS, write)
+    text = json.dumps({"jobs": expected_jobs(overrides)}, indent=2) + "\n"
+    return write_text_atomic(sweep_dir / JOBS, text)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -112,11 +117,20 @@ def job_folders(sweep_dir: Path) -> list[Path]:
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
+    """A JSON object from ``path``; ``None`` if absent, unreadable, not UTF-8 or not an object."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
     return document if isinstance(document, dict) else None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _overrides(folder: Path) -> list[str]:
@@ -124,7 +138,7 @@ def _overrides(folder: Path) -> list[str]:
 
     try:
         loaded = yaml.safe_load((folder / OVERRIDES).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):  # being written by Hydra just now
+    except (OSError, ValueError, yaml.YAMLError):  # being written by Hydra, or not UTF-8
         return []
     return [str(item) for item in loaded] if isinstance(loaded, list) else []
 
@@ -135,7 +149,7 @@ def _scenario(folder: Path) -> str | None:
 
     try:
         config = yaml.safe_load((folder / ".hydra" / "config.yaml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+    except (OSError, ValueError, yaml.YAMLError):
         return None
     scenario = config.get("scenario") if isinstance(config, dict) else None
     return None if scenario is None else str(scenario)
@@ -146,31 +160,58 @@ def override_key(override: str) -> str:
     return override.partition("=")[0].lstrip("+~")
 
 
-def job_row(folder: Path, name: str) -> dict[str, Any]:
+def job_status(folder: Path) -> tuple[str, str, dict[str, Any] | None]:
+    """``(status, error, summary)`` of the job in ``folder`` (see the module docstring)."""
+    status = _read_json(folder / STATUS)
+    state = status.get("status") if status else None
+    error = str(status.get("error", "")) if status else ""
+    if state in ("failed", "interrupted"):
+        return str(state), error, None
+    if state != "ok" or status is None:
+        return "incomplete", "", None
+    outputs = status.get("outputs")
+    names = [str(n) for n in outputs] if isinstance(outputs, list) else []
+    summary = _read_json(folder / SUMMARY)
+    gone = [n for n in {*names, SUMMARY} if not (folder / n).is_file()]
+    if summary is None or gone:
+        return "incomplete", f"missing or unreadable: {', '.join(sorted(gone)) or SUMMARY}", None
+    return "ok", "", summary
+
+
+def job_row(
+    folder: Path, name: str, launched: list[str] | None = None, missing: bool = False
+) -> dict[str, Any]:
     """One row of the gathered table: the job's overrides, status and (under ``KPIS``, to be
-    flattened by :func:`gather`) its KPIs."""
-    overrides = _overrides(folder)
+    flattened by :func:`gather`) its KPIs. ``missing``: the sweep launched the job (with the
+    overrides ``launched``) but it left no folder."""
+    overrides = launched if missing and launched is not None else _overrides(folder)
+    if not overrides and launched:
+        overrides = launched
     row: dict[str, Any] = {"job": name, "overrides": " ".join(overrides)}
     for override in overrides:
         row[override_key(override)] = override.partition("=")[2]
-    status = _read_json(folder / STATUS)
-    summary = _read_json(folder / SUMMARY)
-    if status is not None and status.get("status") == "failed":
-        row.update(status="failed", error=str(status.get("error", "")))
-    elif summary is not None:
-        row.update(status="ok", error="")
-    else:
-        row.update(status="missing", error="")
-    row.setdefault("scenario", _scenario(folder))
+    state, error, summary = ("missing", "", None) if missing else job_status(folder)
+    row.update(status=state, error=error)
+    row.setdefault("scenario", None if missing else _scenario(folder))
     row["replications"] = None
     kpis: dict[str, Any] = {}
-    if row["status"] == "ok" and summary is not None:
-        row["replications"] = summary.get("provenance", {}).get("replications")
-        for kpi, stats in summary.get("kpis", {}).items():
+    if summary is not None:
+        replications = _number(_dict(summary.get("provenance")).get("replications"))
+        row["replications"] = None if replications is None else int(replications)
+        for kpi, stats in _dict(summary.get("kpis")).items():
             for field in CI_FIELDS:
-                kpis[f"{kpi}_{field}"] = (stats or {}).get(field)
+                kpis[f"{kpi}_{field}"] = _number(_dict(stats).get(field))
     row[KPIS] = kpis
     return row
+
+
+def launched_jobs(sweep_dir: Path) -> list[list[str]]:
+    """The overrides of every job the sweep launched (``jobs.json``); empty if not recorded."""
+    document = _read_json(sweep_dir / JOBS) or {}
+    jobs = document.get("jobs")
+    if not isinstance(jobs, list):
+        return []
+    return [[str(o) for o in job] if isinstance(job, list) else [] for job in jobs]
 
 
 def gather(sweep_dir: Path) -> pd.DataFrame:
@@ -178,10 +219,18 @@ def gather(sweep_dir: Path) -> pd.DataFrame:
     import pandas as pd
 
     sweep_dir = Path(sweep_dir)
+    launched = launched_jobs(sweep_dir)
+    found = {folder.relative_to(sweep_dir).as_posix(): folder for folder in job_folders(sweep_dir)}
     rows = [
-        job_row(folder, folder.relative_to(sweep_dir).as_posix())
-        for folder in job_folders(sweep_dir)
+        job_row(folder, name, launched[int(name)] if _is_job(name, launched) else None)
+        for name, folder in found.items()
     ]
+    rows += [
+        job_row(sweep_dir / str(num), str(num), overrides, missing=True)
+        for num, overrides in enumerate(launched)
+        if str(num) not in found
+    ]
+    rows.sort(key=lambda r: _natural_key(Path(str(r["job"]))))
     first, last = ["job", "overrides"], ["status", "error"]
     # Override keys and scenario in the order met, then status, then every KPI any job reported.
     middle = list(dict.fromkeys(k for r in rows for k in r if k not in (*first, *last, KPIS)))
@@ -189,7 +238,13 @@ def gather(sweep_dir: Path) -> pd.DataFrame:
     frame = pd.DataFrame([{**r, **r.pop(KPIS)} for r in rows])
     frame = frame.reindex(columns=[*first, *middle, *last, *kpis])
     frame["replications"] = frame["replications"].astype("Int64")
+    for kpi in kpis:
+        frame[kpi] = pd.to_numeric(frame[kpi])
     return frame
+
+
+def _is_job(name: str, launched: list[list[str]]) -> bool:
+    return name.isdigit() and int(name) < len(launched)
 
 
 def write_gather(sweep_dir: Path, table: pd.DataFrame | None = None) -> Path:
@@ -204,7 +259,7 @@ def write_gather(sweep_dir: Path, table: pd.DataFrame | None = None) -> Path:
 def counts(table: pd.DataFrame) -> str:
     """``3 jobs: 2 ok, 1 failed`` — the statuses of a gathered table."""
     tally = table["status"].value_counts()
-    parts = [f"{tally[s]} {s}" for s in ("ok", "failed", "missing") if s in tally]
+    parts = [f"{tally[s]} {s}" for s in STATUS_ORDER if s in tally]
     jobs = f"{len(table)} job{'s' if len(table) != 1 else ''}"
     return f"{jobs}: {', '.join(parts)}" if parts else jobs
 
@@ -231,7 +286,9 @@ class GatherCallback(Callback):
     """Gather every multirun at its end (``hydra.callbacks.gather`` in ``conf/config.yaml``)."""
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        _unfinished.append(Path(str(config.hydra.sweep.dir)).resolve())
+        sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()
+        _unfinished.append(sweep_dir)
+        write_jobs(sweep_dir, list(config.hydra.overrides.task))
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()
@@ -263,7 +320,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="frontdoor-gather",
         description="Gather a `frontdoor -m` sweep folder into SWEEP_DIR/gathered.csv: one row "
-        "per job with its overrides, status (ok / failed / missing), error and KPIs with 95% CIs.",
+        "per job with its overrides, status (ok / failed / interrupted / incomplete / missing), "
+        "error and KPIs with 95% CIs.",
     )
     parser.add_argument("sweep_dir", metavar="SWEEP_DIR", type=Path)
     args = parser.parse_args(argv)

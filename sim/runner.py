@@ -123,8 +123,9 @@ def _parallelism(cfg: Config, tasks: int) -> tuple[str, int]:
 def _results_in_order(
     cfg: Config, keep_events: bool, on_done: Callable[[], None]
 ) -> Iterator[ReplicationResult]:
-    tasks = [(cfg, r, keep_events) for r in range(cfg.run.replications)]
-    kind, jobs = _parallelism(cfg, len(tasks))
+    # A generator: the executors take tasks a few at a time, so no task list is built up front.
+    tasks = ((cfg, r, keep_events) for r in range(cfg.run.replications))
+    kind, jobs = _parallelism(cfg, cfg.run.replications)
     with executor(kind, jobs) as pool:
         for result in pool.map(_replicate, tasks):
             yield result

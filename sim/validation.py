@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 
 from sim.arrivals import HOURS_PER_WEEK
+from sim.bounds import check_bounds
 from sim.calendar import validate_calendar_config
 from sim.config import (
     CONCERNS,
@@ -43,6 +44,7 @@ SHARE_TOLERANCE = 1e-6
 def validate(cfg: Config) -> None:
     """Raise :class:`ConfigError` for the first domain rule ``cfg`` breaks."""
     _validate_run(cfg)
+    check_bounds(cfg)  # plausibility limits (sim/bounds.py), before anything is built
     validate_calendar_config(cfg.calendar)
     _validate_demand(cfg)
     _validate_staffing(cfg)

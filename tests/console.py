@@ -1,7 +1,8 @@
 """Run a console entry point the way a user does: ``python -m <module> args`` in a folder.
 
-Shared by the CLI and sweep tests so both see the same environment: ``CI=1`` (no progress
-bar), short Hydra errors, and the ``FRONTDOOR_FAIL_IF`` hook set only when a test asks for it.
+Shared by the CLI, sweep and fault tests so all see the same environment: ``CI=1`` (no progress
+bar), short Hydra errors. ``hooks`` runs ``frontdoor`` through :mod:`tests.hooked_frontdoor`
+with those fault-injection hooks (test support; the production code has none).
 """
 
 from __future__ import annotations
@@ -11,23 +12,47 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sim.cli import FAIL_IF
+from tests.hooked_frontdoor import FAIL_IF, PAUSE_AT, STAGE_FILE
+
+HOOKED = "tests.hooked_frontdoor"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def environment(hooks: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a user's shell in CI, with ``hooks`` (and this checkout importable)."""
+    env = {**os.environ, "CI": "1", "HYDRA_FULL_ERROR": "0"}
+    for name in (FAIL_IF, PAUSE_AT, STAGE_FILE):
+        env.pop(name, None)
+    if hooks:
+        env.update(hooks)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
 
 
 def run_module(
-    module: str, *args: str, cwd: Path, fail_if: str | None = None
+    module: str, *args: str, cwd: Path, hooks: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """``python -m <module> args`` with ``cwd`` as the working folder; never raises on failure."""
-    env = {**os.environ, "CI": "1", "HYDRA_FULL_ERROR": "0"}
-    env.pop(FAIL_IF, None)
-    if fail_if is not None:
-        env[FAIL_IF] = fail_if
     return subprocess.run(
-        [sys.executable, "-m", module, *args],
+        [sys.executable, "-m", HOOKED if hooks else module, *args],
         cwd=cwd,
-        env=env,
+        env=environment(hooks),
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
+    )
+
+
+def start_module(
+    module: str, *args: str, cwd: Path, hooks: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """Start ``python -m <module> args`` without waiting (for signals and races)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", HOOKED if hooks else module, *args],
+        cwd=cwd,
+        env=environment(hooks),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )

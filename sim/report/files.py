@@ -1,7 +1,9 @@
 """The run folder: ``summary.json``, ``replications.csv``, ``events.parquet`` and plots.
 
 Every file is written atomically — to a temporary name in the same folder, then renamed — so a
-crash or an interrupted job never leaves a half-written file that looks complete.
+crash or an interrupted job never leaves a half-written file that looks complete. Who owns the
+folder, and whether its outputs are complete, is :mod:`sim.lifecycle`'s business
+(``status.json``): :func:`write_run` only writes the outputs.
 """
 
 from __future__ import annotations
@@ -51,6 +53,11 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
     with atomic_path(path) as tmp:
         write(tmp)
     return path
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write UTF-8 ``text`` to ``path`` atomically."""
+    return write_atomic(path, lambda p: _write_text(p, text))
 
 
 def _json_safe(value: Any) -> Any:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.cli import FAIL_IF
 from sim.gather import gather, main
 from tests.console import run_module as run
+from tests.hooked_frontdoor import FAIL_IF, FAIL_MESSAGE
 
 TINY = [
     "run.replications=2",
@@ -45,7 +45,9 @@ def serial_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_sweep_is_gathered_into_one_row_per_job(serial_sweep: Path) -> None:
     for job in ("0", "1"):
         assert (serial_sweep / job / "summary.json").is_file()
-        assert not (serial_sweep / job / "status.json").exists()
+        status = json.loads((serial_sweep / job / "status.json").read_text())
+        assert status["status"] == "ok"
+        assert {"summary.json", "replications.csv"} <= set(status["outputs"])
     table = pd.read_csv(serial_sweep / "gathered.csv")  # written by the end-of-sweep callback
     assert list(table["job"]) == [0, 1]
     assert list(table["status"]) == ["ok", "ok"]
@@ -77,12 +79,13 @@ def test_joblib_launcher_gives_the_same_results(serial_sweep: Path, tmp_path: Pa
 
 
 def test_failed_job_is_recorded_and_the_sweep_still_gathered(tmp_path: Path) -> None:
-    result = run("sim", "-m", "hydra.sweep.dir=sweep", *SWEEP, cwd=tmp_path, fail_if=f"{STAFF}=12")
+    hooks = {FAIL_IF: f"{STAFF}=12"}
+    result = run("sim", "-m", "hydra.sweep.dir=sweep", *SWEEP, cwd=tmp_path, hooks=hooks)
     assert result.returncode != 0
     sweep = tmp_path / "sweep"
     status = json.loads((sweep / "1" / "status.json").read_text())
     assert status["status"] == "failed"
-    assert status["error"].startswith(f"RuntimeError: {FAIL_IF} test hook")
+    assert status["error"].startswith(f"RuntimeError: {FAIL_MESSAGE}")
     assert f"{STAFF}=12" in status["overrides"]
     assert not (sweep / "1" / "summary.json").exists()
     assert (sweep / "0" / "summary.json").is_file(), "the other job still ran"
@@ -108,7 +111,10 @@ def write_job(sweep: Path, job: str, overrides: list[str], **files: dict[str, ob
         (folder / f"{name}.json").write_text(json.dumps(document))
 
 
-def test_job_without_outcome_is_missing(tmp_path: Path) -> None:
+OK = {"status": "ok", "outputs": ["summary.json"]}
+
+
+def test_job_without_outcome_is_incomplete(tmp_path: Path) -> None:
     sweep = tmp_path / "sweep"
     sweep.mkdir()
     (sweep / "multirun.yaml").write_text("hydra: {}\n")
@@ -116,10 +122,10 @@ def test_job_without_outcome_is_missing(tmp_path: Path) -> None:
     summary = {"scenario": "a", "kpis": kpis, "provenance": {"replications": 2}}
     write_job(sweep, "10", ["scenario=c"])  # still running, or killed
     write_job(sweep, "2", ["scenario=b", "run.seed=3"], status={"status": "failed", "error": "E"})
-    write_job(sweep, "1", ["scenario=a"], summary=summary)
+    write_job(sweep, "1", ["scenario=a"], summary=summary, status=OK)
     table = gather(sweep)
     assert list(table["job"]) == ["1", "2", "10"]
-    assert list(table["status"]) == ["ok", "failed", "missing"]
+    assert list(table["status"]) == ["ok", "failed", "incomplete"]
     assert list(table["overrides"]) == ["scenario=a", "scenario=b run.seed=3", "scenario=c"]
     assert table["run.seed"].tolist()[1] == "3"
     assert table["contacts_ci95_low"].tolist()[0] == 4.0
