@@ -193,8 +193,10 @@ def test_every_child_is_in_exactly_one_place(whole: tuple[object, pd.DataFrame])
 def test_a_re_referral_comes_back_only_after_its_case_closed(
     whole: tuple[object, pd.DataFrame],
 ) -> None:
-    """Re-referrals in are closed cases coming back: each one's earlier contact (same family
-    key and position) finished its assessment before the re-referral arrived."""
+    """Children coming back are closed cases or missed needs: each one's earlier contact (same
+    family key and position) had its case closed — assessment signed off or closed with no
+    further action — before the re-referral arrived, or, for a missed need, was decided and
+    not referred before it came back."""
     door, table = whole
     contacts = door.contacts  # type: ignore[attr-defined]
     by_key = {(c.key, c.seq): c for c in contacts}
@@ -203,7 +205,11 @@ def test_a_re_referral_comes_back_only_after_its_case_closed(
     for child in again:
         parent = by_key[(child.key.rsplit("#r", 1)[0], child.seq)]
         assert parent.generation == child.generation - 1
-        closed = table.loc[parent.id].get("assessment_complete", np.nan)
+        row = table.loc[parent.id]
+        if child.missed_need_return:
+            assert row.get("missed_need", np.nan) <= child.arrival, f"{child.id} came back early"
+            continue
+        closed = np.fmin(row.get("assessment_complete", np.nan), row.get("referral_nfa", np.nan))
         assert closed <= child.arrival, f"re-referral {child.id} before case {parent.id} closed"
 
 

@@ -123,15 +123,18 @@ def test_snapshot_has_the_backlog_of_a_busy_service(backlog: BacklogConfig) -> N
 
 def test_empty_backlog_changes_nothing() -> None:
     """With an empty backlog the warm-start code adds no contacts and draws nothing: after the
-    run no contact at all is a backlog one, and every contact added during the run is a
-    re-referral of an earlier contact."""
+    run no contact at all is a backlog one, and every contact is either a first contact of a
+    source (made at its arrival, in arrival order) or a child coming back."""
     cfg = load(["run.horizon_days=7", "run.warmup_days=0", "run.drain_days=0"])
     door = build(cfg, 0)
-    made = len(door.contacts)
+    assert door.contacts == []  # contacts are made at their arrival, none before the run
     door.run()
     assert not any(name.startswith("backlog") for name in door.streams.names)
     assert not any(c.key.startswith("backlog") for c in door.contacts)
-    assert all(c.generation > 0 for c in door.contacts[made:])
+    first = [c for c in door.contacts if c.generation == 0]
+    assert all(c.key in cfg.demand.sources for c in first)
+    assert [c.arrival for c in first] == sorted(c.arrival for c in first)
+    assert all("#r" in c.key for c in door.contacts if c.generation > 0)
     names = set(door.log.to_frame()["event"].astype(str))
     assert not names & {"backlog_contact", "backlog_referral"}
 
