@@ -108,7 +108,14 @@ class FrontDoor:
         self.contacts = self._arrivals()
         self._arrived = len(self.contacts)
         self.teams = {
-            name: Team(self.env, name, team.social_workers, team.caseload_cap, team.other_cases)
+            name: Team(
+                self.env,
+                name,
+                team.social_workers,
+                team.caseload_cap,
+                team.other_cases,
+                absence=team.absence,
+            )
             for name, team in self.cfg.after_decision.assessment.teams.items()
         }
 

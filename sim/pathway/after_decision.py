@@ -109,12 +109,12 @@ def child_and_family_assessment(
     log.record(contact.id, "visit", env.now)
     for gap in plan.gaps:
         stretch = 1.0 + spec.gap_caseload_elasticity * team.caseload_of(worker) / team.cap
-        yield from _after(door, spec.visit_gap, gap * stretch)
+        yield from _after(door, spec.visit_gap, gap * stretch / team.time_availability)
         log.record(contact.id, "visit", env.now)
     log.record(contact.id, "last_visit", env.now)
     write_up = spec.long_write_up if plan.long_write_up else spec.write_up
     log.record(contact.id, "write_up_start", env.now)
-    done = door.wait_until(write_up, plan.write_up)
+    done = door.wait_until(write_up, plan.write_up / team.time_availability)
     if spec.deadline_working_days is not None:
         due = door.working_day_deadline(referred, spec.deadline_working_days - 1.0)
         pushed = door.chance("assessment.deadline_push", contact) < spec.deadline_push_probability
