@@ -230,7 +230,7 @@ class PoolConfig:
     evenings, weekends, bank holidays) or ``always`` (24/7, used by the verification presets).
     ``time_factor`` multiplies every task this pool does (e.g. 1.15 for staff new to the
     service — parameters.md §3 row 5 "experience is a staffing parameter"). ``absence``
-    (vacancies, sickness, supervision, training) lowers the heads on duty day by day
+    (vacancies, sickness, annual leave, supervision, training) lowers the heads on duty day by day
     (:mod:`sim.capacity`); ``staff`` is the establishment.
     """
 
