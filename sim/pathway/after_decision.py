@@ -91,7 +91,9 @@ def child_and_family_assessment(
 
     ``referred`` is the referral's place on the working-day clock (negative before the run
     started). ``done_already`` (working minutes) is for an assessment already under way when
-    the run starts (a backlog): see :func:`_timeline_still_running`.
+    the run starts (a backlog): see :func:`_timeline_still_running`, which is given it in the
+    team's on-duty minutes (× ``time_availability``) because the team's absence stretches the
+    drawn phases afterwards (the unstretched first visit makes this a close approximation).
     """
     spec = door.cfg.after_decision.assessment
     env, log = door.env, door.log
@@ -101,7 +103,10 @@ def child_and_family_assessment(
     log.record(contact.id, "allocated", env.now, team.name)
     if done_already > 0:
         plan = _timeline_still_running(
-            door, contact, team.caseload_of(worker) / team.cap, done_already
+            door,
+            contact,
+            team.caseload_of(worker) / team.cap,
+            done_already * team.time_availability,
         )
     else:
         plan = _Timeline.drawn(door, contact)
