@@ -33,8 +33,8 @@ so those three add. Sickness multiplies them rather than adding: the DfE rate (�
 lost as a share of the days people were due at work, which leave has already reduced.
 
 **Bank holidays and the 260-day year.** The calendar's rota already closes the office on bank
-holidays, so the leave here is leave taken on working days only (local-government entitlements
-are quoted without bank holidays). Leave and training days are entered as days of the contracted
+holidays, so the leave here is leave taken on working days only (as local-government
+entitlements usually are quoted: so many days plus bank holidays). Leave and training days are entered as days of the contracted
 year (52 × 5 = 260 days, bank holidays included, as HR counts them) and become shares of it; the
 simulation applies the share on each of the calendar's ≈253 rota days, so a day of leave takes
 253/260 of a rota day, and :func:`productive_days_per_fte` comes out about a day above a count by
