@@ -34,13 +34,13 @@ lost as a share of the days people were due at work, which leave has already red
 
 **Bank holidays and the 260-day year.** The calendar's rota already closes the office on bank
 holidays, so the leave here is leave taken on working days only (as local-government
-entitlements usually are quoted: so many days plus bank holidays). Leave and training days are entered as days of the contracted
-year (52 × 5 = 260 days, bank holidays included, as HR counts them) and become shares of it; the
-simulation applies the share on each of the calendar's ≈253 rota days, so a day of leave takes
-253/260 of a rota day, and :func:`productive_days_per_fte` comes out about a day above a count by
-hand (253 − leave − training, less sickness and supervision). That is well inside the ≈210–215
-productive days of §1g "Productive time" (ESTIMATE), which :func:`productive_days_per_fte` is
-there to check against.
+entitlements usually are quoted: so many days plus bank holidays). Leave and training days are
+entered as days of the contracted year (52 × 5 = 260 days, bank holidays included, as HR counts
+them) and become shares of it; the simulation applies the share on each of the calendar's ≈253
+rota days, so a day of leave takes 253/260 of a rota day, and :func:`productive_days_per_fte`
+comes out about a day above a count by hand (253 − leave − training, less sickness and
+supervision). That is well inside the ≈210–215 productive days of §1g "Productive time"
+(ESTIMATE), which :func:`productive_days_per_fte` is there to check against.
 
 :func:`daily_on_duty` turns ``staff × a`` into whole heads day by day with the right mean and
 as little variance as a whole number allows: ``floor(staff × a)`` every day, plus one more on
