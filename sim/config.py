@@ -208,9 +208,13 @@ class AbsenceConfig:
 
     ``vacancy_pct``: posts unfilled *after* agency cover (% of ``staff``); ``sickness_pct``:
     sickness absence (% of days); ``supervision_hours_per_month`` and ``training_days_per_year``
-    per member of staff, as shares of ``contract_hours_per_week``. They combine into the share
-    of ``staff`` on duty on an average day (:func:`sim.capacity.availability`). All zero (the
-    default): everyone is on duty whenever the rota says so.
+    per member of staff, as shares of ``contract_hours_per_week``; ``annual_leave_days_per_year``
+    (annual leave and any other leave taken on working days, not bank holidays, which the
+    calendar closes) likewise. ``supervision_compliance``: the share (0–1) of the policy
+    ``supervision_hours_per_month`` actually received (§3 row 22: the CIN/CP teams "have not
+    consistently received supervision"). They combine into the share of ``staff`` on duty on an
+    average day (:func:`sim.capacity.availability`). All zero (the default, compliance 1):
+    everyone is on duty whenever the rota says so.
     """
 
     vacancy_pct: float = 0.0
@@ -218,6 +222,8 @@ class AbsenceConfig:
     supervision_hours_per_month: float = 0.0
     training_days_per_year: float = 0.0
     contract_hours_per_week: float = 37.0
+    annual_leave_days_per_year: float = 0.0
+    supervision_compliance: float = 1.0
 
 
 @dataclass
@@ -228,7 +234,7 @@ class PoolConfig:
     evenings, weekends, bank holidays) or ``always`` (24/7, used by the verification presets).
     ``time_factor`` multiplies every task this pool does (e.g. 1.15 for staff new to the
     service — parameters.md §3 row 5 "experience is a staffing parameter"). ``absence``
-    (vacancies, sickness, supervision, training) lowers the heads on duty day by day
+    (vacancies, sickness, annual leave, supervision, training) lowers the heads on duty day by day
     (:mod:`sim.capacity`); ``staff`` is the establishment.
     """
 
@@ -549,12 +555,15 @@ class Section47Config:
 class TeamConfig:
     """An assessment team (row 13): ``social_workers`` each holding at most ``caseload_cap``
     cases, of which ``other_cases`` are long-term cases not simulated here; ``share`` of
-    referrals go to this team."""
+    referrals go to this team. ``absence`` acts on a caseload team as described in
+    :mod:`sim.teams`: vacant posts hold no cases; leave, sickness, training and supervision
+    stretch the elapsed work of each assessment."""
 
     share: float = 1.0
     social_workers: int = 1
     caseload_cap: int = 18
     other_cases: float = 0.0
+    absence: AbsenceConfig = field(default_factory=AbsenceConfig)
 
 
 @dataclass

@@ -96,7 +96,14 @@ class FrontDoor:
             for seq, t in enumerate(draws.times.tolist())
         )
         self.teams = {
-            name: Team(self.env, name, team.social_workers, team.caseload_cap, team.other_cases)
+            name: Team(
+                self.env,
+                name,
+                team.social_workers,
+                team.caseload_cap,
+                team.other_cases,
+                absence=team.absence,
+            )
             for name, team in self.cfg.after_decision.assessment.teams.items()
         }
 

@@ -9,10 +9,29 @@ twice over: cases wait to be allocated and, once allocated, take longer.
 
 Caseloads count ``other_cases`` (long-term cases not simulated) plus the assessments held, and are
 recorded as a time-weighted level for the ``caseload_mean_<team>`` KPI.
+
+**Absence on a caseload team** (``after_decision.assessment.teams.<name>.absence``, the same keys
+as a staff pool's, :mod:`sim.capacity`). A team is not a pool of interchangeable hours, so the
+deductions act in two ways:
+
+- *vacancy* removes case-holding workers: a vacant post holds no cases, so the team has
+  ``round(social_workers × (1 − vacancy))`` workers in post (at least one), and the same
+  referrals share fewer caseloads (longer visit gaps, sooner allocation waits). Whole posts,
+  rounded half up: the team's caseload is a count of people, not of hours.
+- *leave, sickness, training and supervision* leave a worker's caseload in place but take the
+  worker away from it: a worker on leave does not visit or write up. They stretch the elapsed
+  work of an assessment — the gaps between visits and the write-up — by ``1 / t``, where ``t``
+  (:attr:`Team.time_availability`, :func:`sim.capacity.time_availability`) is the share of a
+  post-holder's rota days at work. The first visit is not stretched: children are "usually seen
+  promptly" (§3 row 19), by whoever is on duty when the allocated worker is away.
+
+Spreading the stretch evenly is the same simplification as for the pools: right on average, not
+for the family whose worker is away for a fortnight in August.
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Generator
 from typing import Any
@@ -20,28 +39,54 @@ from typing import Any
 import numpy as np
 import simpy
 
+from sim.capacity import time_availability
+from sim.config import AbsenceConfig
 from sim.monitor import StepLevel
 
 
+def workers_in_post(establishment: int, vacancy_pct: float) -> int:
+    """Case-holding workers of a team of ``establishment`` posts: vacant posts removed, rounded
+    half up to whole people, at least one."""
+    return max(1, math.floor(establishment * (1.0 - vacancy_pct / 100.0) + 0.5))
+
+
 class Team:
-    """A team of social workers with caseloads."""
+    """A team of social workers with caseloads.
+
+    ``workers`` is the establishment; with ``absence`` its vacant posts hold no cases and the
+    rest of the absence sets :attr:`time_availability` (see the module docstring).
+    """
 
     def __init__(
-        self, env: simpy.Environment, name: str, workers: int, cap: int, other_cases: float
+        self,
+        env: simpy.Environment,
+        name: str,
+        workers: int,
+        cap: int,
+        other_cases: float,
+        *,
+        absence: AbsenceConfig | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError(f"team {name!r} needs at least one social worker, got {workers}")
+        absence = absence or AbsenceConfig()
         self.env = env
         self.name = name
         self.cap = cap
         self.other_cases = other_cases
-        self.held = np.zeros(workers, dtype=int)
+        self.establishment = workers
+        self.time_availability = time_availability(absence)
+        """Share of a post-holder's rota days at work: elapsed work stretches by its inverse."""
+        if not self.time_availability > 0:
+            raise ValueError(f"team {name!r} is never at work (time availability 0)")
+        self.held = np.zeros(workers_in_post(workers, absence.vacancy_pct), dtype=int)
         self._waiting: deque[simpy.Event] = deque()
         self.caseload = StepLevel(env.now, other_cases)
         self.waiting = StepLevel(env.now, 0.0)
 
     @property
     def workers(self) -> int:
+        """Case-holding workers in post (the establishment less its vacant posts)."""
         return int(self.held.size)
 
     def caseload_of(self, worker: int) -> float:

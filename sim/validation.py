@@ -21,6 +21,7 @@ from sim.config import (
     CONCERNS,
     URGENCIES,
     WEEKDAYS,
+    AbsenceConfig,
     Config,
     DistributionConfig,
     StageConfig,
@@ -233,37 +234,42 @@ def _validate_staffing(cfg: Config) -> None:
         require(pool.staff >= 1, f"{key}.staff", pool.staff, "must be an integer ≥ 1 (people)")
         require(pool.rota in ROTAS, f"{key}.rota", pool.rota, f"must be one of {_names(ROTAS)}")
         _positive(pool.time_factor, f"{key}.time_factor")
-        absence = pool.absence
-        akey = f"{key}.absence"
-        for field_name in ("vacancy_pct", "sickness_pct"):
-            value = getattr(absence, field_name)
-            require(
-                _finite(value) and 0 <= value < 100,
-                f"{akey}.{field_name}",
-                value,
-                "must be a percentage in [0, 100)",
-            )
-        for field_name, unit in (
-            ("supervision_hours_per_month", "hours a month"),
-            ("training_days_per_year", "days a year"),
-        ):
-            value = getattr(absence, field_name)
-            require(
-                _finite(value) and value >= 0,
-                f"{akey}.{field_name}",
-                value,
-                f"must be a number ≥ 0 ({unit})",
-            )
-        _positive(absence.contract_hours_per_week, f"{akey}.contract_hours_per_week", " (hours)")
-        from sim.capacity import supervision_share, training_share
+        _validate_absence(pool.absence, f"{key}.absence")
 
-        away = supervision_share(absence) + training_share(absence)
+
+def _validate_absence(absence: AbsenceConfig, akey: str) -> None:
+    """A staff pool's or an assessment team's ``absence`` (sim/capacity.py)."""
+    for field_name in ("vacancy_pct", "sickness_pct"):
+        value = getattr(absence, field_name)
         require(
-            away < 1,
-            akey,
-            f"{away:.0%} of contracted hours in supervision and training",
-            "supervision and training must take under 100% of contracted hours",
+            _finite(value) and 0 <= value < 100,
+            f"{akey}.{field_name}",
+            value,
+            "must be a percentage in [0, 100)",
         )
+    for field_name, unit in (
+        ("supervision_hours_per_month", "hours a month"),
+        ("training_days_per_year", "days a year"),
+        ("annual_leave_days_per_year", "days a year"),
+    ):
+        value = getattr(absence, field_name)
+        require(
+            _finite(value) and value >= 0,
+            f"{akey}.{field_name}",
+            value,
+            f"must be a number ≥ 0 ({unit})",
+        )
+    _probability(absence.supervision_compliance, f"{akey}.supervision_compliance")
+    _positive(absence.contract_hours_per_week, f"{akey}.contract_hours_per_week", " (hours)")
+    from sim.capacity import away_share
+
+    away = away_share(absence)
+    require(
+        away < 1,
+        akey,
+        f"{away:.0%} of contracted hours in supervision, training and leave",
+        "supervision, training and annual leave must take under 100% of contracted hours",
+    )
 
 
 def _validate_front_door(cfg: Config) -> None:
@@ -475,6 +481,7 @@ def _validate_assessment(cfg: Config) -> None:
             team.other_cases,
             "must be ≥ 0 and below caseload_cap (cases)",
         )
+        _validate_absence(team.absence, f"{tkey}.absence")
     total = sum(team.share for team in spec.teams.values())
     require(
         abs(total - 1.0) <= SHARE_TOLERANCE,

@@ -101,7 +101,9 @@ def child_and_family_assessment(
 
     ``referred`` is the referral's place on the working-day clock (negative before the run
     started). ``done_already`` (working minutes) is for an assessment already under way when
-    the run starts (a backlog): see :func:`_timeline_still_running`.
+    the run starts (a backlog): see :func:`_timeline_still_running`, which is given it in the
+    team's on-duty minutes (× ``time_availability``) because the team's absence stretches the
+    drawn phases afterwards (the unstretched first visit makes this a close approximation).
     """
     spec = door.cfg.after_decision.assessment
     env, log = door.env, door.log
@@ -111,7 +113,10 @@ def child_and_family_assessment(
     log.record(contact.id, "allocated", env.now, team.name)
     if done_already > 0:
         plan = _timeline_still_running(
-            door, contact, team.caseload_of(worker) / team.cap, done_already
+            door,
+            contact,
+            team.caseload_of(worker) / team.cap,
+            done_already * team.time_availability,
         )
     else:
         plan = _Timeline.drawn(door, contact)
@@ -119,12 +124,12 @@ def child_and_family_assessment(
     log.record(contact.id, "visit", env.now)
     for gap in plan.gaps:
         stretch = 1.0 + spec.gap_caseload_elasticity * team.caseload_of(worker) / team.cap
-        yield from _after(door, spec.visit_gap, gap * stretch)
+        yield from _after(door, spec.visit_gap, gap * stretch / team.time_availability)
         log.record(contact.id, "visit", env.now)
     log.record(contact.id, "last_visit", env.now)
     write_up = spec.long_write_up if plan.long_write_up else spec.write_up
     log.record(contact.id, "write_up_start", env.now)
-    done = door.wait_until(write_up, plan.write_up)
+    done = door.wait_until(write_up, plan.write_up / team.time_availability)
     if spec.deadline_working_days is not None:
         due = door.working_day_deadline(referred, spec.deadline_working_days - 1.0)
         pushed = door.chance("assessment.deadline_push", contact) < spec.deadline_push_probability

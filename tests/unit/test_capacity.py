@@ -2,7 +2,8 @@
 
 Hand-checked figures use the default contract of 37 h a week: 37 × 52 = 1924 contracted hours a
 year; a training day is 37 / 5 = 7.4 h, so 5 training days are 37 h = 1/52 of the year (= 5/260
-working days); 1.5 h of supervision a month is 18 h a year = 18/1924.
+working days); 1.5 h of supervision a month is 18 h a year = 18/1924; 28 days of annual leave
+are 28 × 7.4 = 207.2 h = 28/260 of the year.
 """
 
 from __future__ import annotations
@@ -13,15 +14,28 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import simpy
 
 import sim.model
-from sim.capacity import availability, daily_on_duty, supervision_share, training_share
+from sim.calendar import WorkingCalendar
+from sim.capacity import (
+    availability,
+    away_share,
+    calendar_working_days,
+    daily_on_duty,
+    leave_share,
+    productive_days_per_fte,
+    supervision_share,
+    time_availability,
+    training_share,
+)
 from sim.compose import load
 from sim.config import AbsenceConfig, Config
 from sim.errors import ConfigError
 from sim.model import MINUTES_PER_DAY, FrontDoor, build
 from sim.runner import simulate_replications
 from sim.staff import StaffPool
+from sim.teams import Team, workers_in_post
 
 SW_DEFAULTS = AbsenceConfig(
     vacancy_pct=5.0, sickness_pct=3.2, supervision_hours_per_month=1.5, training_days_per_year=5.0
@@ -72,6 +86,107 @@ def test_availability_by_hand(absence: AbsenceConfig, expected: float) -> None:
 def test_supervision_and_training_shares_by_hand() -> None:
     assert supervision_share(SW_DEFAULTS) == pytest.approx(18 / 1924, rel=1e-12)
     assert training_share(SW_DEFAULTS) == pytest.approx(37 / 1924, rel=1e-12)
+
+
+# -- annual leave, supervision compliance, productive days -----------------------------------------
+
+SW_WITH_LEAVE = AbsenceConfig(
+    vacancy_pct=5.0,
+    sickness_pct=3.2,
+    supervision_hours_per_month=1.5,
+    training_days_per_year=5.0,
+    annual_leave_days_per_year=28.0,
+)
+"""The social-worker defaults of conf/staffing/current.yaml, annual leave included."""
+
+
+@pytest.mark.parametrize(
+    ("absence", "expected"),
+    [
+        # 26 days of leave are 26/260 = 10% of the contracted year, whatever the contract.
+        (AbsenceConfig(annual_leave_days_per_year=26.0), 0.9),
+        (AbsenceConfig(annual_leave_days_per_year=26.0, contract_hours_per_week=35.0), 0.9),
+        # Leave adds to supervision and training (shares of the same hours):
+        # 1 − (18 + 37 + 207.2) / 1924 = 1661.8 / 1924.
+        (
+            AbsenceConfig(
+                supervision_hours_per_month=1.5,
+                training_days_per_year=5.0,
+                annual_leave_days_per_year=28.0,
+            ),
+            1661.8 / 1924,
+        ),
+        # ... and multiplies with sickness and vacancy: 0.95 × 0.968 × 1661.8 / 1924
+        # = 0.794278212..., down from 0.893312058 without leave.
+        (SW_WITH_LEAVE, 0.7942782120582121),
+        # Supervision received at 60% of the 1.5 h policy: 0.9 h a month = 10.8 h a year.
+        (
+            AbsenceConfig(supervision_hours_per_month=1.5, supervision_compliance=0.6),
+            1 - 10.8 / 1924,
+        ),
+        (AbsenceConfig(supervision_hours_per_month=1.5, supervision_compliance=0.0), 1.0),
+    ],
+)
+def test_availability_with_leave_and_compliance_by_hand(
+    absence: AbsenceConfig, expected: float
+) -> None:
+    assert availability(absence) == pytest.approx(expected, rel=1e-9)
+
+
+def test_leave_share_and_away_share_by_hand() -> None:
+    assert leave_share(SW_WITH_LEAVE) == pytest.approx(207.2 / 1924, rel=1e-12)
+    assert away_share(SW_WITH_LEAVE) == pytest.approx(262.2 / 1924, rel=1e-12)
+
+
+def test_time_availability_is_availability_without_the_vacancy() -> None:
+    # 0.968 × 1661.8 / 1924 = 0.836082328...; × 0.95 is availability.
+    assert time_availability(SW_WITH_LEAVE) == pytest.approx(0.968 * 1661.8 / 1924, rel=1e-12)
+    assert availability(SW_WITH_LEAVE) == pytest.approx(
+        0.95 * time_availability(SW_WITH_LEAVE), rel=1e-12
+    )
+    assert time_availability(AbsenceConfig(vacancy_pct=50.0)) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("absence", "working_days", "expected"),
+    [
+        # 260 days less 26 days of leave: 234 days at work.
+        (AbsenceConfig(annual_leave_days_per_year=26.0), 260.0, 234.0),
+        # Vacancy does not count: the days are those of a person in post.
+        (AbsenceConfig(vacancy_pct=20.0, annual_leave_days_per_year=26.0), 260.0, 234.0),
+        # 250 days at 4% sickness: 240 days.
+        (AbsenceConfig(sickness_pct=4.0), 250.0, 240.0),
+        # SW defaults over 253 days: 253 × 0.968 × 1661.8 / 1924 = 211.528829...
+        (SW_WITH_LEAVE, 253.0, 211.52882910602911),
+    ],
+)
+def test_productive_days_per_fte_by_hand(
+    absence: AbsenceConfig, working_days: float, expected: float
+) -> None:
+    assert productive_days_per_fte(absence, working_days) == pytest.approx(expected, rel=1e-9)
+
+
+def test_the_calendar_has_253_working_days_in_2025_26() -> None:
+    """1 Apr 2025 – 31 Mar 2026: 261 weekdays less England's 8 bank holidays that year (Good
+    Friday 18 Apr, Easter Monday 21 Apr, 5 and 26 May, 25 Aug, 25 and 26 Dec, 1 Jan)."""
+    cfg = load()
+    calendar = WorkingCalendar.from_config(cfg.calendar, "2025-04-01", 365)
+    assert calendar_working_days(calendar) == 253.0
+
+
+def test_default_front_door_pools_have_210_to_215_productive_days_per_fte() -> None:
+    """§1g "Productive time": ≈210–215 productive days a year per FTE (ESTIMATE; basis: leave,
+    bank holidays, training, 3.2% sickness) over the calendar's working days of 2025/26."""
+    cfg = load()
+    working_days = calendar_working_days(
+        WorkingCalendar.from_config(cfg.calendar, "2025-04-01", 365)
+    )
+    front_door = ("managers", "social_workers", "practice_support", "edt")
+    days = {
+        name: productive_days_per_fte(cfg.staffing.pools[name].absence, working_days)
+        for name in front_door
+    }
+    assert all(210.0 <= d <= 215.0 for d in days.values()), days
 
 
 # -- daily heads on duty --------------------------------------------------------------------------
@@ -135,6 +250,42 @@ def test_daily_heads_reject_nonsense(staff: int, share: float, days: int) -> Non
         daily_on_duty(staff, share, days, np.random.default_rng(0))
 
 
+# -- assessment teams -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("establishment", "vacancy_pct", "in_post"),
+    [
+        (34, 5.0, 32),  # 32.3 → 32
+        (28, 5.0, 27),  # 26.6 → 27
+        (36, 5.0, 34),  # 34.2 → 34
+        (3, 50.0, 2),  # 1.5 → 2: half up, not to even
+        (10, 0.0, 10),
+        (1, 99.0, 1),  # at least one in post
+    ],
+)
+def test_vacant_posts_hold_no_cases(establishment: int, vacancy_pct: float, in_post: int) -> None:
+    assert workers_in_post(establishment, vacancy_pct) == in_post
+
+
+def test_team_absence_sets_workers_in_post_and_time_availability() -> None:
+    env = simpy.Environment()
+    absence = AbsenceConfig(
+        vacancy_pct=5.0,
+        sickness_pct=3.2,
+        supervision_hours_per_month=1.5,
+        supervision_compliance=0.6,
+        training_days_per_year=5.0,
+        annual_leave_days_per_year=28.0,
+    )
+    team = Team(env, "north", 34, 18, 8.0, absence=absence)
+    assert team.establishment == 34 and team.workers == 32
+    # 0.968 × (1924 − 10.8 − 37 − 207.2) / 1924 = 0.968 × 1669 / 1924 = 0.839704781...
+    assert team.time_availability == pytest.approx(0.968 * 1669 / 1924, rel=1e-12)
+    untouched = Team(env, "south", 28, 18, 8.0)
+    assert untouched.workers == 28 and untouched.time_availability == 1.0
+
+
 # -- validation -----------------------------------------------------------------------------------
 
 
@@ -149,12 +300,37 @@ def test_daily_heads_reject_nonsense(staff: int, share: float, days: int) -> Non
         ("training_days_per_year=inf", "absence.training_days_per_year"),
         ("contract_hours_per_week=0", "absence.contract_hours_per_week"),
         ("training_days_per_year=260", "absence"),  # every contracted hour in training
+        ("annual_leave_days_per_year=-1", "absence.annual_leave_days_per_year"),
+        ("annual_leave_days_per_year=nan", "absence.annual_leave_days_per_year"),
+        ("supervision_compliance=1.5", "absence.supervision_compliance"),
+        ("supervision_compliance=-0.1", "absence.supervision_compliance"),
+        # 258 days of leave alone are under the 260-day year, but with 5 training days and
+        # 18 h of supervision they take 1909.2 + 37 + 18 = 1964.2 of 1924 contracted hours.
+        ("annual_leave_days_per_year=258", "absence"),
     ],
 )
 def test_bad_absence_is_a_config_error_naming_the_key(override: str, key: str) -> None:
     with pytest.raises(ConfigError) as caught:
         load([f"staffing.pools.social_workers.absence.{override}"])
     assert caught.value.key == f"staffing.pools.social_workers.{key}"
+
+
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ("vacancy_pct=100", "absence.vacancy_pct"),
+        ("sickness_pct=-3", "absence.sickness_pct"),
+        ("annual_leave_days_per_year=-1", "absence.annual_leave_days_per_year"),
+        ("supervision_compliance=2", "absence.supervision_compliance"),
+        # 255 × 7.4 + 37 h training + 10.8 h supervision (1.5 h × 0.6) = 1934.8 h > 1924 h.
+        ("annual_leave_days_per_year=255", "absence"),
+    ],
+)
+def test_bad_team_absence_is_a_config_error_naming_the_key(override: str, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load([f"after_decision.assessment.teams.north.absence.{override}"])
+    assert caught.value.key == f"after_decision.assessment.teams.north.{key}"
+    assert caught.value.value is not None and caught.value.allowed
 
 
 # -- the model's rota -----------------------------------------------------------------------------
@@ -223,6 +399,7 @@ ZERO_ABSENCE_KEYS = (
     "sickness_pct=0",
     "supervision_hours_per_month=0",
     "training_days_per_year=0",
+    "annual_leave_days_per_year=0",
 )
 SHORT = [
     "run.replications=2",
