@@ -80,14 +80,14 @@ def plan(tiny: bool) -> Plan:
     if tiny:
         return Plan(
             TINY_RUN,
-            {"managers": [4, 5], "social_workers": [11]},
+            {"managers": [4, 5], "social_workers": [12]},
             {"current": []},
             ["managers", "social_workers"],
             [],
         )
     return Plan(
         FULL_RUN,
-        {"managers": [3, 4, 5], "social_workers": [9, 11, 13], "practice_support": [6, 7, 8]},
+        {"managers": [3, 4, 5], "social_workers": [10, 12, 14], "practice_support": [7, 8, 9]},
         PROCESSES,
         ["managers", "social_workers", "practice_support", "edt"],
         ["north", "south"],

@@ -192,8 +192,8 @@ def test_less_experienced_staff_take_longer() -> None:
 
 def test_two_more_social_workers_shorten_decisions() -> None:
     """Rows 23–24: the leaders' question — what do two more screeners buy?"""
-    assert_lowers("decision_working_days_mean", "staffing.pools.social_workers.staff=12")
-    assert_lowers("utilisation_social_workers", "staffing.pools.social_workers.staff=12")
+    assert_lowers("decision_working_days_mean", "staffing.pools.social_workers.staff=14")
+    assert_lowers("utilisation_social_workers", "staffing.pools.social_workers.staff=14")
 
 
 def test_known_families_take_longer_to_check() -> None:
@@ -251,5 +251,5 @@ def test_domestic_abuse_victims_referred_for_support() -> None:
 def test_staffing_levers_do_not_change_demand(kpi: str) -> None:
     """Common random numbers: a staffing change leaves who contacts the front door untouched."""
     np.testing.assert_array_equal(
-        kpis("staffing.pools.social_workers.staff=12")[kpi].to_numpy(), kpis()[kpi].to_numpy()
+        kpis("staffing.pools.social_workers.staff=14")[kpi].to_numpy(), kpis()[kpi].to_numpy()
     )

@@ -90,7 +90,7 @@ def test_serial_and_parallel_are_identical(base: Results) -> None:
 
 
 def test_staffing_change_keeps_arrivals_and_work_per_contact(base: Results) -> None:
-    more = run("staffing.pools.social_workers.staff=12")
+    more = run("staffing.pools.social_workers.staff=13")
     changed_waits = 0
     for r in range(3):
         a, b = events_of(base, r), events_of(more, r)
