@@ -182,6 +182,8 @@ def switch_off(keys: Iterable[str], changed: Changes) -> list[str]:
     out: list[str] = []
     for key in keys:
         base = changed[key][0]
+        if isinstance(base, Mapping) and not base:
+            continue  # an empty mapping in the baseline: its entries are removed one by one
         override = f"~{base.root}" if isinstance(base, Absent) else f"{key}={hydra_value(base)}"
         if override not in out:
             out.append(override)

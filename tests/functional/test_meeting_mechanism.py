@@ -94,12 +94,14 @@ def _change(kpi: str, *overrides: str) -> tuple[float, float, float]:
 
 
 def test_partner_utilisations_follow_their_own_staffing() -> None:
-    """Police and health partners attend the same strategy discussions on the same rota with
-    the same staff, so their utilisations are equal; a third health partner lowers health's
-    utilisation by about a third and leaves police's where it was (within a tenth of that)."""
+    """Police and health partners attend the same strategy discussions with the same staff, but
+    each pool has its own days off (annual leave, stream ``absence:<pool>``), and a meeting
+    waits for each pool separately: their utilisations are not equal by construction. A third
+    health partner lowers health's utilisation by about a third and leaves police's where it
+    was (within a tenth of that)."""
     both = _kpis()
-    np.testing.assert_allclose(
-        both["utilisation_police_partners"], both["utilisation_health_partners"], rtol=1e-9
+    assert not np.allclose(
+        both["utilisation_police_partners"], both["utilisation_health_partners"], rtol=1e-6
     )
     more_health = "staffing.pools.health_partners.staff=3"
     health, low, high = _change("utilisation_health_partners", more_health)

@@ -42,7 +42,7 @@ from sim.runner import run_replication, simulate_replications
 WARM_UP_DAYS = 365
 REPLICATIONS = 6
 MEASURE = [
-    "run.horizon_days=56",
+    "run.horizon_days=112",
     "run.drain_days=0",
     f"run.replications={REPLICATIONS}",
     "run.plots=false",

@@ -50,8 +50,8 @@ def test_hourly_cost() -> None:
 
 def test_baseline_social_workers_by_hand() -> None:
     cfg = load(["after_decision=none"])
-    # 11 SWs × 0.95 × 41,000 × 1.3 × (0.83 + 0.17 × 1.4 = 1.068)
-    expected = 11 * 0.95 * 41000 * 1.3 * 1.068
+    # 12 SWs × 0.95 × 41,000 × 1.3 × (0.83 + 0.17 × 1.4 = 1.068)
+    expected = 12 * 0.95 * 41000 * 1.3 * 1.068
     assert post_costs(cfg)["social_workers"].total_gbp == pytest.approx(expected)
 
 
