@@ -66,6 +66,9 @@ EXPERIMENT = Experiment(
         "utilisation_social_workers",
         "contacts",
         "clarification_pct",
+        "outcome_appropriate_pct",
+        "over_referral_pct",
+        "missed_need_pct",
     ],
 )
 
