@@ -17,11 +17,12 @@ export MPLBACKEND := Agg
 # Let Python cache bytecode: every test that starts `frontdoor` would otherwise recompile it all.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help setup run test lint typecheck unit verify format bench lock clean
+.PHONY: help setup run test test-long lint typecheck unit verify format bench lock clean
 
 help:
 	@echo "make run    - set up and run the default baseline (ARGS='key=value ...' for overrides)"
-	@echo "make test   - set up and run lint, type checks and the whole test suite"
+	@echo "make test   - set up and run lint, type checks and the test suite (all but -m long)"
+	@echo "make test-long - the longest functional tests (CI runs them after make test)"
 	@echo "make verify - only the queueing-theory verification tests"
 	@echo "make bench  - the performance benchmark (benchmarks/)"
 	@echo "make format - format the code with ruff"
@@ -54,7 +55,12 @@ verify: setup
 	$(BIN)/pytest tests/verification -q
 
 test: lint typecheck
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=10
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=10 -m "not long"
+
+# The longest functional tests (paired-run equivalence, experiment commands end to end): CI
+# runs them after `make test`, which stays under ten minutes on two cores.
+test-long: setup
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=10 -m long
 
 format: setup
 	$(BIN)/ruff format sim tests experiments benchmarks notebooks

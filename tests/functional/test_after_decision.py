@@ -51,6 +51,7 @@ def assert_raises(kpi: str, *overrides: str, base: tuple[str, ...] = ()) -> None
     assert low > 0, f"{kpi} should rise with {overrides}: {mean:.4g} [{low:.4g}, {high:.4g}]"
 
 
+@pytest.mark.long
 def test_lower_caseload_cap_raises_allocation_waits() -> None:
     """Row 13: a tighter cap leaves referrals waiting for a social worker with room. A full
     team's queue varies a lot between replications, so this test runs eight of them."""
@@ -63,6 +64,7 @@ def test_lower_caseload_cap_raises_allocation_waits() -> None:
     assert_lowers("assessment_within_45wd_pct", *tighter, base=eight)
 
 
+@pytest.mark.long
 def test_more_partner_availability_shortens_strategy_discussion_waits() -> None:
     """Row 14: strategy discussions need police and health at once; more of them, sooner. A pool
     of one on annual leave leaves whole days with nobody to attend, which varies a lot between
@@ -71,6 +73,7 @@ def test_more_partner_availability_shortens_strategy_discussion_waits() -> None:
     assert_raises("strategy_discussion_working_days_mean", *fewer, base=("run.replications=8",))
 
 
+@pytest.mark.long
 def test_weekly_panel_shortens_step_up() -> None:
     """Row 3: a weekly instead of fortnightly step-up panel."""
     assert_lowers("step_up_working_days_mean", "after_decision.step_up_panel.every_weeks=1")
@@ -91,6 +94,7 @@ def test_write_up_lag_delays_completion() -> None:
     )
 
 
+@pytest.mark.long
 def test_conference_booking_and_chairs_set_conference_timeliness() -> None:
     """Row 16: conferences booked later, or too few chairs for long conferences, make more of
     them late against the 15-working-day target. One chair, away on a fifth of days (leave,

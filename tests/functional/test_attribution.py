@@ -70,6 +70,7 @@ def test_a_changed_key_without_a_mechanism_is_refused() -> None:
         scenario_changes(partial, SETTINGS)
 
 
+@pytest.mark.long
 def test_cumulative_steps_add_up_to_the_scenario_totals(changed: dict) -> None:
     """Built options run on their own (no reuse): the chain must end at the scenario's run."""
     scenarios = run_options(EXPERIMENT, SETTINGS, progress=False)
@@ -94,6 +95,7 @@ def test_cumulative_steps_add_up_to_the_scenario_totals(changed: dict) -> None:
     assert np.allclose(simplified["order_effect"], 0.0)
 
 
+@pytest.mark.long
 def test_tiny_command_writes_the_attribution(tmp_path: Path) -> None:
     summary = main(["--tiny", "--out", str(tmp_path), *SHORT])
     table = pd.read_csv(tmp_path / "decomposition.csv")

@@ -97,6 +97,7 @@ def test_pareto_flags_on_a_table_with_a_known_answer() -> None:
     assert dominated(table, "kpi") == [False, False, True, True, False, False, False, False]
 
 
+@pytest.mark.long
 def test_frontier_and_alignment_tiny(tmp_path: Path) -> None:
     from experiments import budget_alignment, budget_frontier
 
@@ -151,6 +152,7 @@ def budget_alignment_run() -> list[str]:
     return list(TINY_ALIGN_RUN)
 
 
+@pytest.mark.long
 def test_alignment_confirmation_steps_up_or_warns(tmp_path: Path) -> None:
     from experiments import budget_alignment
 

@@ -145,6 +145,7 @@ def test_integrated_hub_answers_faster() -> None:
     assert_lowers("utilisation_social_workers", *hub)
 
 
+@pytest.mark.long
 def test_partner_joining_decisions_needs_a_partner_free() -> None:
     """Row 11: a decision with a partner present waits for both (a rendezvous)."""
     joined = [

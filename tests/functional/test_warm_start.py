@@ -82,6 +82,7 @@ def backlog(backlogs: list[BacklogConfig]) -> BacklogConfig:
     return backlogs[0]
 
 
+@pytest.mark.long
 @pytest.mark.slow
 def test_warm_start_from_steady_backlog_matches_warm_up(backlogs: list[BacklogConfig]) -> None:
     warmed = load([f"run.warmup_days={WARM_UP_DAYS}", *MEASURE])
