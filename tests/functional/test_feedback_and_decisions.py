@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 import pandas as pd
 
@@ -21,14 +19,8 @@ from sim.compose import load
 from sim.metrics import contact_table
 from sim.model import FrontDoor, build
 from sim.runner import confidence_interval, simulate_replications
+from tests.functional.test_mechanisms import SHORT, kpis
 
-SHORT = [
-    "run.replications=4",
-    "run.warmup_days=14",
-    "run.horizon_days=56",
-    "run.drain_days=21",
-    "run.plots=false",
-]
 LEARNING = [
     "front_door.feedback.learning.enabled=true",
     "front_door.feedback.learning.lag_days=10",
@@ -37,14 +29,9 @@ LEARNING = [
 ]
 
 
-@cache
-def kpis(*overrides: str) -> pd.DataFrame:
-    """The replications table of the short baseline with ``overrides`` (cached per variant)."""
-    cfg = load([*SHORT, *overrides])
-    return simulate_replications(cfg, keep_events=False, progress=False).replications
-
-
 def paired_change(kpi: str, variant: tuple[str, ...], base: tuple[str, ...] = ()) -> tuple:
+    """Mean and 95% CI of (variant − base) for ``kpi`` over paired replications of the short
+    baseline of :mod:`tests.functional.test_mechanisms`."""
     difference = kpis(*variant)[kpi].to_numpy() - kpis(*base)[kpi].to_numpy()
     return confidence_interval(difference)
 
