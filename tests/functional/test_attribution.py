@@ -51,6 +51,7 @@ def test_each_mechanism_option_changes_only_its_own_keys(changed: dict) -> None:
     assert "front_door.feedback.learning.enabled=false" in hub.overrides  # the off switch
 
 
+@pytest.mark.long
 def test_cumulative_options_compose_to_each_scenario(changed: dict) -> None:
     for scenario, names in ATTRIBUTION.scenarios.items():
         option = mechanism_option(ATTRIBUTION, names, changed)

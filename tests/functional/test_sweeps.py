@@ -63,6 +63,7 @@ def test_sweep_is_gathered_into_one_row_per_job(serial_sweep: Path) -> None:
     assert gather(serial_sweep).to_csv(index=False) == (serial_sweep / "gathered.csv").read_text()
 
 
+@pytest.mark.long
 def test_joblib_launcher_gives_the_same_results(serial_sweep: Path, tmp_path: Path) -> None:
     result = run(
         "sim", "-m", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", "hydra.sweep.dir=sweep",

@@ -101,6 +101,7 @@ def _kpis(*overrides: str) -> pd.DataFrame:
     return simulate_replications(cfg, keep_events=False, progress=False).replications
 
 
+@pytest.mark.long
 @pytest.mark.parametrize(
     ("kpi", "direction"),
     [

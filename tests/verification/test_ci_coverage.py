@@ -105,6 +105,7 @@ def test_theory_is_the_erlang_c_value() -> None:
     assert expected_kpis(load(MMC))[KPI] == pytest.approx(10.0)
 
 
+@pytest.mark.long
 @pytest.mark.slow
 @pytest.mark.parametrize("level", [0.95, 0.50])
 def test_interval_coverage_is_nominal(runs: tuple[np.ndarray, float], level: float) -> None:
