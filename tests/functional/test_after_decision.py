@@ -79,6 +79,7 @@ def test_weekly_panel_shortens_step_up() -> None:
     assert_lowers("step_up_working_days_mean", "after_decision.step_up_panel.every_weeks=1")
 
 
+@pytest.mark.long
 def test_fuller_caseloads_stretch_visit_gaps() -> None:
     """Row 19: the gap between visits widens with the worker's caseload."""
     assert_raises(
