@@ -39,6 +39,7 @@ import numpy.typing as npt
 
 from sim.config import WEEKDAYS
 from sim.errors import ConfigError
+from sim.working_time import ScalarQueries
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -278,6 +279,20 @@ class WorkingCalendar:
         is_working = day_work > 0
         self._cum_days: FloatArray = np.concatenate(([0.0], np.cumsum(is_working)[:-1]))
         self._working_days: npt.NDArray[np.intp] = np.flatnonzero(is_working)
+        self._scalar = ScalarQueries(
+            starts=self._starts.tolist(),
+            ends=self._ends.tolist(),
+            cum_before=self._cum_before.tolist(),
+            cum_end=self._cum_end.tolist(),
+            day_work=self._day_work.tolist(),
+            day_start_work=self._day_start_work.tolist(),
+            cum_days=self._cum_days.tolist(),
+            working_days=self._working_days.tolist(),
+            span=self.span,
+            minutes_per_day=MINUTES_PER_DAY,
+            outside=self._outside_span,
+            beyond=self._beyond_span,
+        )
 
     # ---- input checking ----------------------------------------------------------------------
 
@@ -286,12 +301,14 @@ class WorkingCalendar:
         arr = np.asarray(t, dtype=np.float64)
         bad = ~np.isfinite(arr) | (arr < 0) | (arr > self.span)
         if np.any(bad):
-            value = float(arr[bad].flat[0])
-            raise ValueError(
-                f"time {value} min is outside the calendar's span [0, {self.span:g}] minutes "
-                f"({self.start_date} to {self.end_date}); build the calendar with more days"
-            )
+            raise self._outside_span(float(arr[bad].flat[0]))
         return arr
+
+    def _outside_span(self, value: float) -> ValueError:
+        return ValueError(
+            f"time {value} min is outside the calendar's span [0, {self.span:g}] minutes "
+            f"({self.start_date} to {self.end_date}); build the calendar with more days"
+        )
 
     def _beyond_span(self, what: str) -> ValueError:
         return ValueError(
@@ -360,6 +377,8 @@ class WorkingCalendar:
     def is_open(self, t: npt.ArrayLike) -> BoolArray: ...
     def is_open(self, t: npt.ArrayLike) -> bool | BoolArray:
         """Whether the service is open at ``t`` (closing time itself counts as closed)."""
+        if isinstance(t, float | int):
+            return self._scalar.is_open(self._scalar.time(t))
         arr = self._times(t)
         return _out_bool(self._open(arr), arr.ndim == 0)
 
@@ -369,6 +388,8 @@ class WorkingCalendar:
     def next_opening(self, t: npt.ArrayLike) -> FloatArray: ...
     def next_opening(self, t: npt.ArrayLike) -> float | FloatArray:
         """``t`` itself if open, else the start of the next open interval."""
+        if isinstance(t, float | int):
+            return self._scalar.next_opening(self._scalar.time(t))
         arr = self._times(t)
         result = np.where(self._open(arr), arr, self._starts[self._next_interval(arr)])
         return _out(result, arr.ndim == 0)
@@ -379,6 +400,8 @@ class WorkingCalendar:
     def next_closing(self, t: npt.ArrayLike) -> FloatArray: ...
     def next_closing(self, t: npt.ArrayLike) -> float | FloatArray:
         """End of the open interval containing ``t``, or of the next one if closed."""
+        if isinstance(t, float | int):
+            return self._scalar.next_closing(self._scalar.time(t))
         arr = self._times(t)
         return _out(self._ends[self._next_interval(arr)], arr.ndim == 0)
 
@@ -430,6 +453,8 @@ class WorkingCalendar:
         the whole day. Every working day counts exactly 1, whatever its length, which is what
         "within n working days" means.
         """
+        if isinstance(t, float | int):
+            return self._scalar.clock(self._scalar.time(t))
         arr = self._times(t)
         return _out(self._clock(arr), arr.ndim == 0)
 
@@ -454,6 +479,9 @@ class WorkingCalendar:
         Monday's close, not Tuesday morning). ``n`` may be fractional but not negative;
         ``n = 0`` gives ``t``.
         """
+        if isinstance(t, float | int) and isinstance(n, float | int):
+            q = self._scalar
+            return q.add_working_days(q.time(t), q.amount(n, "n"))
         arr = self._times(t)
         days = _non_negative(n, "n")
         target = self._clock(arr) + days
@@ -468,6 +496,9 @@ class WorkingCalendar:
         """The instant at which ``m`` working minutes have elapsed after ``t`` (for delays that
         only progress while the service is open). A delay that ends exactly at closing ends at
         closing time; ``m = 0`` gives ``t``."""
+        if isinstance(t, float | int) and isinstance(m, float | int):
+            q = self._scalar
+            return q.add_working_minutes(q.time(t), q.amount(m, "m"))
         arr = self._times(t)
         minutes = _non_negative(m, "m")
         result = np.maximum(self._work_inverse(self._work(arr) + minutes), arr)

@@ -456,3 +456,52 @@ def test_bad_extra_closure_names_the_key() -> None:
 def test_valid_configs_pass_validation() -> None:
     validate_calendar_config(CalendarConfig())
     validate_calendar_config(OmegaConf.structured(CalendarConfig))
+
+
+def _edge_times(cal: WorkingCalendar, rng: np.random.Generator) -> np.ndarray:
+    """Random instants plus the first opening and closing edges, a hair either side, and 0."""
+    edges = cal.open_intervals().reshape(-1)[:400]
+    return np.concatenate(
+        ([0.0], edges, edges - 1e-9, edges + 1e-9, rng.uniform(0, cal.span * 0.6, 3000))
+    ).clip(0.0, cal.span)
+
+
+def test_scalar_queries_are_bit_identical_to_the_array_queries(cal: WorkingCalendar) -> None:
+    """The simulation asks about one instant at a time through the plain-Python path
+    (:mod:`sim.working_time`); the KPIs ask on arrays. Both must give the same floats, exactly,
+    or a run would depend on which path a query took."""
+    rng = np.random.default_rng(7)
+    times = _edge_times(cal, rng)
+    minutes = rng.exponential(600.0, times.size) * (rng.random(times.size) < 0.9)
+    whole = rng.integers(0, 46, times.size).astype(float)  # statutory clocks: whole days
+    days = np.where(rng.random(times.size) < 0.5, whole, rng.uniform(0, 45, times.size))
+    pairs = [
+        (cal.is_open, (times,)),
+        (cal.next_opening, (times,)),
+        (cal.next_closing, (times,)),
+        (cal.working_day_clock, (times,)),
+        (cal.add_working_minutes, (times, minutes)),
+        (cal.add_working_days, (times, days)),
+    ]
+    for query, args in pairs:
+        vector = np.asarray(query(*args))
+        scalar = np.array([query(*(float(a[i]) for a in args)) for i in range(times.size)])
+        mismatch = np.flatnonzero(vector != scalar)
+        assert mismatch.size == 0, (
+            f"{query.__name__}: scalar and array answers differ at "
+            f"{[tuple(float(a[i]) for a in args) for i in mismatch[:3]]}"
+        )
+
+
+def test_scalar_queries_refuse_what_the_array_queries_refuse(cal: WorkingCalendar) -> None:
+    for bad in (-1.0, cal.span + 1.0, float("nan")):
+        with pytest.raises(ValueError, match="outside the calendar's span") as scalar:
+            cal.add_working_minutes(bad, 10.0)
+        with pytest.raises(ValueError, match="outside the calendar's span") as vector:
+            cal.add_working_minutes(np.array([bad]), np.array([10.0]))
+        assert str(scalar.value) == str(vector.value)
+    for bad_minutes in (-1.0, float("inf")):
+        with pytest.raises(ValueError, match="m must be finite and >= 0"):
+            cal.add_working_minutes(100.0, bad_minutes)
+    with pytest.raises(ValueError, match="falls after the calendar's span"):
+        cal.add_working_days(cal.span - 1.0, 30.0)
