@@ -31,6 +31,7 @@ class EventLog:
         self._pool = array("h")
         self._event_codes: dict[str, int] = {}
         self._pool_codes: dict[str, int] = {"": 0}
+        self._steps: dict[str, tuple[int, int, int]] = {}
 
     def __len__(self) -> int:
         return len(self._contact)
@@ -43,6 +44,29 @@ class EventLog:
         self._event.append(event_code)
         self._time.append(time)
         self._pool.append(pool_code)
+
+    def step(self, name: str) -> tuple[int, int, int]:
+        """The codes of a staffed step's ``<name>_queued``, ``_start`` and ``_end`` events, for
+        :meth:`add` (the simulation's hot path: no string is built per row)."""
+        codes = self._steps.get(name)
+        if codes is None:
+            events = self._event_codes
+            queued = events.setdefault(f"{name}_queued", len(events))
+            start = events.setdefault(f"{name}_start", len(events))
+            codes = (queued, start, events.setdefault(f"{name}_end", len(events)))
+            self._steps[name] = codes
+        return codes
+
+    def pool(self, pool: str) -> int:
+        """The code of staff pool ``pool``, for :meth:`add`."""
+        return self._pool_codes.setdefault(pool, len(self._pool_codes))
+
+    def add(self, contact_id: int, event: int, time: float, pool: int = 0) -> None:
+        """Append one row given the codes of its event and pool (:meth:`step`, :meth:`pool`)."""
+        self._contact.append(contact_id)
+        self._event.append(event)
+        self._time.append(time)
+        self._pool.append(pool)
 
     def to_frame(self, replication: int = 0) -> pd.DataFrame:
         """The log as a DataFrame with categorical ``event`` and ``pool`` columns."""

@@ -9,7 +9,7 @@ meeting* in the same instant, then seizes them all in that instant.
 
 No polling: each attendee pool calls the waiting meeting back (:meth:`StaffPool.watch`) whenever
 a member may have become free — a task released, a rota hold lifted or cancelled — and the
-meeting looks again. The call comes in the instant the slot frees, before SimPy hands it to the
+meeting looks again. The call comes in the instant the slot frees, before the pool hands it to the
 next queued request (which happens when the release event is processed), so the meeting counts
 the queue as it stands: a free slot that a request ahead of the meeting will take is not free
 for the meeting.
@@ -47,12 +47,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import simpy
-from simpy.resources.resource import PriorityRequest
 
-from sim.staff import ROTA_HOLD_PRIORITY, StaffPool
+from sim.staff import ROTA_HOLD_PRIORITY, Grant, StaffPool
 
 FIRST_CLAIM_PRIORITY = ROTA_HOLD_PRIORITY - 1
-"""The SimPy priority of a meeting's grant: it heads the queue, so SimPy grants it in the very
+"""The priority of a meeting's grant: it heads the queue, so the pool grants it in the very
 instant it is made. It is only made once :func:`free_for` has found the slot free for the
 meeting, after counting every request ranked ahead of it (rota holds included), so jumping the
 queue never takes a slot from anyone ranked ahead: they get the slots still free."""
@@ -63,7 +62,7 @@ class Meeting:
     """Attendees seized together: one grant per attendee, and when the meeting queued and
     started (minutes of simulation time)."""
 
-    grants: list[tuple[StaffPool, PriorityRequest]]
+    grants: list[tuple[StaffPool, Grant]]
     queued_at: float
     started_at: float
 
@@ -83,10 +82,8 @@ def free_for(pool: StaffPool, priority: float, since: float) -> int:
     """Slots of ``pool`` a meeting ranked ``(priority, since)`` could take now: the free slots
     less the requests queued ahead of it (rota holds, higher priorities, earlier or same-instant
     requests of its own priority)."""
-    resource = pool.resource
-    queued: list[PriorityRequest] = resource.queue  # type: ignore[assignment]
-    ahead = sum(1 for request in queued if (request.priority, request.time) <= (priority, since))
-    return pool.staff - len(resource.users) - ahead
+    ahead = sum(1 for grant in pool.queued() if (grant.priority, grant.time) <= (priority, since))
+    return pool.staff - pool.in_use - ahead
 
 
 def rendezvous(
@@ -142,7 +139,7 @@ class _Waiting:
         now = self.env.now
         grants = []
         for pool in self.pools:
-            grant = pool.resource.request(priority=FIRST_CLAIM_PRIORITY)
+            grant = pool.request(FIRST_CLAIM_PRIORITY)
             if not grant.triggered:  # cannot happen: the slot was counted free just now
                 raise RuntimeError(f"meeting could not seize a free member of {pool.name!r}")
             pool.busy.change(now, 1.0)

@@ -76,7 +76,10 @@ class FrontDoor:
         self._started = False
         self._frame: tuple[tuple[int, float], pd.DataFrame] | None = None
         self._source_counts: dict[str, int] = {}
-        self._draws: dict[tuple[str, str], np.ndarray] = {}
+        # Per (stream name, key): the draws of every contact of that key, ``width`` per contact
+        # (row ``seq``), as one flat Python list — indexing a list is far cheaper than a numpy
+        # scalar on the hot path — and that width.
+        self._draws: dict[tuple[str, str], tuple[list[float], int]] = {}
         for name, pool in self.cfg.staffing.pools.items():
             self.pools[name] = StaffPool(
                 self.env, name, pool.staff, None, pool.time_factor, schedule=self._schedule(name)
@@ -237,12 +240,12 @@ class FrontDoor:
     def chance(self, name: str, contact: Contact, k: int = 0, width: int = 1) -> float:
         """The contact's own uniform draw ``k`` (of ``width``) from stream ``name``."""
         key = (name, contact.key)
-        draws = self._draws.get(key)
-        if draws is None:
+        found = self._draws.get(key)
+        if found is None:
             n = self._source_counts[contact.key]
-            draws = self.streams(f"{name}:{contact.key}").random((n, width))
-            self._draws[key] = draws
-        return float(draws[contact.seq, k])
+            found = self.streams(f"{name}:{contact.key}").random((n, width)).ravel().tolist(), width
+            self._draws[key] = found
+        return self._draw(found, contact.seq, k)
 
     def minutes(
         self, name: str, dist: DistributionConfig, contact: Contact, k: int = 0, width: int = 1
@@ -254,13 +257,20 @@ class FrontDoor:
         if is_unset(dist):
             return 0.0
         key = (name, contact.key)
-        draws = self._draws.get(key)
-        if draws is None:
+        found = self._draws.get(key)
+        if found is None:
             n = self._source_counts[contact.key]
             sampler = make_sampler(dist, self.streams(f"{name}:{contact.key}"), name)
-            draws = sampler.sample(n * width).reshape(n, width)
-            self._draws[key] = draws
-        return float(draws[contact.seq, k])
+            found = np.asarray(sampler.sample(n * width), dtype=float).tolist(), width
+            self._draws[key] = found
+        return self._draw(found, contact.seq, k)
+
+    @staticmethod
+    def _draw(found: tuple[list[float], int], seq: int, k: int) -> float:
+        draws, width = found
+        if not 0 <= k < width:
+            raise IndexError(f"draw {k} of a stream drawn {width} per contact")
+        return draws[seq * width + k]
 
     # -- downstream ---------------------------------------------------------------------------
     def team_for(self, contact: Contact) -> str:

@@ -1,11 +1,11 @@
 """Staff pools whose on-duty headcount follows a rota.
 
-A pool is a SimPy :class:`~simpy.resources.resource.PriorityResource` with one slot per member of
-staff (the establishment). When the rota takes staff off duty, a *rota hold* (a request at a
-priority above all work) is placed on each slot that goes off duty. Because SimPy never
-pre-empts a plain priority resource, a task in progress at closing time finishes first and the
-hold takes the slot only then; work still waiting at closing waits behind the holds until the
-next opening. This is the "obstructor" pattern of the HSMA book, made exact for time-weighted
+A pool has one slot per member of staff (the establishment) and a queue of requests ranked by
+priority, then arrival, then the order they were made. When the rota takes staff off duty, a
+*rota hold* (a request at a priority above all work) is placed on each slot that goes off duty.
+Nobody is pre-empted, so a task in progress at closing time finishes first and the hold takes
+the slot only then; work still waiting at closing waits behind the holds until the next
+opening. This is the "obstructor" pattern of the HSMA book, made exact for time-weighted
 statistics:
 
 - *busy* counts slots doing work;
@@ -25,6 +25,15 @@ queue for the slots as they free (nobody is pre-empted); when heads rise, pendin
 cancelled first (the worker they were waiting for simply stays on duty), then granted holds are
 released (staff come back on duty and waiting work starts at once).
 
+**Why not SimPy's ``PriorityResource``.** It is the same queue discipline at several times the
+cost: it re-sorts its queue on every request and builds ``Request``/``Release`` objects with
+context-manager machinery. The pool here keeps a heap and bare events, and replays SimPy's
+order of events exactly — a request is granted at once if a slot is free and it heads the
+queue; a release frees the slot at once but hands it to the next request only when its own
+*handover* event is processed, one event later in the same instant, as SimPy's ``Release``
+event does — so a run gives the same results event for event (``tests/unit/test_staff.py``
+runs both side by side).
+
 A pool also tells its *watchers* (:meth:`StaffPool.watch`) whenever a member may have become
 free — a task released, a rota hold lifted or cancelled — so that something waiting for several
 pools at once (a meeting, :mod:`sim.meeting`) can look again without polling.
@@ -33,17 +42,30 @@ pools at once (a meeting, :mod:`sim.meeting`) can look again without polling.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Generator
+import heapq
+import itertools
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import numpy as np
 import simpy
-from simpy.resources.resource import PriorityRequest
 
 from sim.monitor import StepLevel
 
 ROTA_HOLD_PRIORITY = -1_000_000
-"""Priority of a rota hold: lower numbers are served first in SimPy, so holds beat all work."""
+"""Priority of a rota hold: lower numbers are served first, so holds beat all work."""
+
+
+class Grant(simpy.Event):
+    """A request for one member of staff: it succeeds when the member is granted, and is what
+    :meth:`StaffPool.release` takes back. ``priority`` and ``time`` rank it in the queue."""
+
+    __slots__ = ("priority", "time")
+
+    def __init__(self, env: simpy.Environment, priority: float) -> None:
+        super().__init__(env)
+        self.priority = priority
+        self.time = env.now
 
 
 class StaffPool:
@@ -79,11 +101,13 @@ class StaffPool:
         self.name = name
         self.staff = staff
         self.time_factor = time_factor
-        self.resource = simpy.PriorityResource(env, capacity=staff)
         self.busy = StepLevel(env.now, 0.0)
         self.on_duty = StepLevel(env.now, float(staff))
         self.waiting = StepLevel(env.now, 0.0)
-        self._holds: dict[PriorityRequest, bool] = {}  # hold -> has it taken its slot yet
+        self._queue: list[tuple[float, float, int, Grant]] = []  # a heap, best first
+        self._order = itertools.count()
+        self._in_use = 0  # slots granted (to work or to rota holds)
+        self._holds: dict[Grant, bool] = {}  # hold -> has it taken its slot yet
         self._heads = staff
         self._watchers: list[tuple[tuple[float, ...], Callable[[], None]]] = []
         if schedule is not None:
@@ -93,28 +117,79 @@ class StaffPool:
         if len(times):
             env.process(self._rota(times, heads))
 
-    def seize(self, priority: int = 0) -> Generator[simpy.Event, Any, PriorityRequest]:
-        """Wait for a member of staff (lower ``priority`` first); return the grant to release."""
-        request = self.resource.request(priority=priority)
+    # -- the queue ------------------------------------------------------------------------------
+    def request(self, priority: float = 0) -> Grant:
+        """Queue a request for a slot (lower ``priority`` first); granted at once if a slot is
+        free and it heads the queue. No bookkeeping: :meth:`claim` is the request for work."""
+        grant = Grant(self.env, priority)
+        heapq.heappush(self._queue, (priority, grant.time, next(self._order), grant))
+        self._grant_head()
+        return grant
+
+    def _grant_head(self, _: object = None) -> None:
+        """Give a free slot to the request at the head of the queue (one, as SimPy does)."""
+        queue = self._queue
+        if queue and self._in_use < self.staff:
+            grant = heapq.heappop(queue)[3]
+            self._in_use += 1
+            grant.succeed()
+
+    def _cancel(self, grant: Grant) -> None:
+        """Take a request that was never granted out of the queue."""
+        self._queue = [entry for entry in self._queue if entry[3] is not grant]
+        heapq.heapify(self._queue)
+
+    def queued(self) -> Iterator[Grant]:
+        """The requests waiting now (rota holds included), in no particular order."""
+        return (entry[3] for entry in self._queue)
+
+    @property
+    def in_use(self) -> int:
+        """Slots granted now, to work or to rota holds."""
+        return self._in_use
+
+    # -- work -----------------------------------------------------------------------------------
+    def claim(self, priority: float = 0) -> Grant:
+        """Ask for a member of staff for a task: yield the grant, then :meth:`release` it.
+
+        The pool counts the request as waiting from now, and as busy from the instant the
+        grant is processed (its first callback, before the waiting process resumes)."""
+        grant = self.request(priority)
         self.waiting.change(self.env.now, 1.0)
-        yield request
+        grant.callbacks.append(self._started)
+        return grant
+
+    def _started(self, _: simpy.Event) -> None:
         now = self.env.now
         self.waiting.change(now, -1.0)
         self.busy.change(now, 1.0)
-        return request
 
-    def release(self, request: PriorityRequest) -> None:
+    def seize(self, priority: float = 0) -> Generator[simpy.Event, Any, Grant]:
+        """Wait for a member of staff (lower ``priority`` first); return the grant to release."""
+        grant = self.claim(priority)
+        yield grant
+        return grant
+
+    def release(self, grant: Grant) -> None:
         """Hand the member of staff back to the pool."""
-        self.resource.release(request)
+        self._free(grant)
         self.busy.change(self.env.now, -1.0)
         self._member_may_be_free()
+
+    def _free(self, grant: Grant) -> None:
+        # The slot is free at once; the next request gets it when the handover is processed.
+        del grant
+        self._in_use -= 1
+        handover = simpy.Event(self.env)
+        handover.callbacks.append(self._grant_head)
+        handover.succeed()
 
     def watch(self, callback: Callable[[], None], order: tuple[float, ...] = ()) -> None:
         """Call ``callback()`` whenever a member of staff may have become free, until unwatched.
 
-        It is called synchronously, in the instant the slot frees and *before* SimPy hands the
-        slot to the next queued request (that happens when the release event is processed), so
-        the callback sees the queue as it stands and may still claim the slot. Watchers are
+        It is called synchronously, in the instant the slot frees and *before* the slot is
+        handed to the next queued request (that happens when the handover event is processed),
+        so the callback sees the queue as it stands and may still claim the slot. Watchers are
         called in ``order`` (lower first; equal orders first come, first told).
         """
         bisect.insort_right(self._watchers, (order, callback), key=lambda entry: entry[0])
@@ -143,7 +218,7 @@ class StaffPool:
         A slot is free only if neither work nor a rota hold has it, so fewer heads on duty
         means fewer free slots (a pending hold means every slot is taken).
         """
-        return self.queue_length == 0 and len(self.resource.users) < self.staff
+        return self.queue_length == 0 and self._in_use < self.staff
 
     def utilisation(self, start: float, end: float) -> float:
         """Busy time over on-duty time within ``[start, end]``."""
@@ -171,7 +246,7 @@ class StaffPool:
 
     def _place_holds(self, count: int) -> None:
         for _ in range(count):
-            hold = self.resource.request(priority=ROTA_HOLD_PRIORITY)
+            hold = self.request(ROTA_HOLD_PRIORITY)
             hold.callbacks.append(self._hold_granted)
             self._holds[hold] = False
 
@@ -195,12 +270,12 @@ class StaffPool:
         granted.sort(key=lambda item: item[1])  # not yet counted before counted (stable)
         for hold in pending[:count]:
             del self._holds[hold]
-            hold.cancel()
+            self._cancel(hold)
         for hold, counted in granted[: max(0, count - len(pending))]:
             del self._holds[hold]
             if counted:
                 self.on_duty.change(self.env.now, 1.0)
-            self.resource.release(hold)
+            self._free(hold)
         self._member_may_be_free()
 
 

@@ -68,18 +68,21 @@ def work(
     door: FrontDoor, contact: Contact, name: str, pool: StaffPool | None, minutes: float
 ) -> Process:
     """Queue for a member of ``pool`` (by urgency), do ``minutes`` of work, release them."""
-    env, log = door.env, door.log
+    env, log, cid = door.env, door.log, contact.id
     if pool is None:
-        log.record(contact.id, f"{name}_start", env.now)
+        log.record(cid, f"{name}_start", env.now)
         yield env.timeout(minutes)
-        log.record(contact.id, f"{name}_end", env.now)
+        log.record(cid, f"{name}_end", env.now)
         return
-    log.record(contact.id, f"{name}_queued", env.now, pool.name)
-    grant = yield from pool.seize(contact.priority)
-    log.record(contact.id, f"{name}_start", env.now, pool.name)
+    queued, start, end = log.step(name)
+    where = log.pool(pool.name)
+    log.add(cid, queued, env.now, where)
+    grant = pool.claim(contact.priority)
+    yield grant
+    log.add(cid, start, env.now, where)
     yield env.timeout(minutes * pool.time_factor)
     pool.release(grant)
-    log.record(contact.id, f"{name}_end", env.now, pool.name)
+    log.add(cid, end, env.now, where)
 
 
 def wait(

@@ -172,12 +172,12 @@ def test_red_meeting_passes_green_work_queued_before_it() -> None:
 def test_free_for_counts_the_requests_ranked_ahead() -> None:
     env, a, _ = two_pools(staff=2)
     spans: Spans = {}
-    env.process(job(a, spans, "x", 0, 10))
+    x = a.request()  # granted at once: x holds one slot until released below
     env.process(job(a, spans, "y", 0, 10))
     env.process(job(a, spans, "z", 1, 10, priority=1))
     env.run(until=2)
-    assert free_for(a, 0, 2) == 0
-    a.release(a.resource.users[0])  # one slot frees; z (priority 1) is queued
+    assert x.triggered and free_for(a, 0, 2) == 0
+    a.release(x)  # one slot frees; z (priority 1) is queued
     assert free_for(a, 0, 2) == 1  # a priority-0 meeting ranks ahead of z
     assert free_for(a, 1, 2) == 0  # a priority-1 meeting queued after z ranks behind it
 

@@ -152,7 +152,7 @@ def test_zero_length_off_duty_interval_never_takes_staff_off() -> None:
     pool, spans = simulate(staff=2, off_duty=[[100.0, 100.0]], jobs=[("a", 100, 10, 0)], until=200)
     assert spans["a"] == (100, 110)
     assert_steps(pool.on_duty, [0], [2])
-    assert len(pool.resource.users) == 0 and len(pool.resource.queue) == 0
+    assert pool.in_use == 0 and not list(pool.queued())
 
 
 def test_needs_at_least_one_member_of_staff() -> None:
@@ -224,7 +224,7 @@ def test_task_ending_exactly_at_reopening_leaves_on_duty_correct() -> None:
     assert spans == {"a": (90, 200), "b": (200, 210), "c": (250, 260)}
     assert_steps(pool.on_duty, [0, 300, 400], [1, 0, 1])
     assert pool.on_duty.level == 1
-    assert len(pool.resource.users) == 0 and len(pool.resource.queue) == 0
+    assert pool.in_use == 0 and not list(pool.queued())
 
 
 def test_one_slot_held_and_one_ending_at_reopening() -> None:
@@ -319,7 +319,7 @@ def test_schedule_heads_two_then_one_then_three() -> None:
         210: (3, True),  # d and e busy, the third idle
         310: (0, False),  # f overrunning, heads 0
     }
-    assert len(pool.resource.users) == 3 and len(pool.resource.queue) == 0  # all held at 400
+    assert pool.in_use == 3 and not list(pool.queued())  # all held at 400
 
 
 def test_rising_heads_cancel_a_pending_hold_before_releasing_a_granted_one() -> None:
@@ -346,13 +346,13 @@ def test_changing_heads_places_or_lifts_only_the_difference() -> None:
         schedule=np.array([[0, 100, 5], [100, 200, 3], [200, 300, 2], [300, 400, 4]]),
     )
     placed: list[tuple[float, int]] = []
-    request = pool.resource.request
+    request = pool.request
 
-    def counting(priority: int = 0, preempt: bool = True) -> Any:
+    def counting(priority: float = 0) -> Any:
         placed.append((env.now, priority))
-        return request(priority=priority, preempt=preempt)
+        return request(priority)
 
-    pool.resource.request = counting  # type: ignore[method-assign]
+    pool.request = counting  # type: ignore[method-assign]
     env.run(until=500)
     # 5 -> 3 at 100: 2 holds; 3 -> 2 at 200: 1 more; 2 -> 4 at 300: lift 2; 4 -> 0 at 400: 4.
     assert [t for t, _ in placed] == [100, 100, 200, 400, 400, 400, 400]
