@@ -45,6 +45,8 @@ if str(REPO) not in sys.path:  # run as a plain script from a checkout
     sys.path.insert(0, str(REPO))
 
 import sim  # noqa: E402
+from benchmarks.bare_simpy import bare_simpy  # noqa: E402
+from benchmarks.scale import experiment_wall, replication_years, rss_by_replications  # noqa: E402
 from sim.runner import run_replication  # noqa: E402
 
 MIB = 1024.0 * 1024.0
@@ -73,9 +75,12 @@ class CaseResult:
     contacts_simulated: int
     contacts_measured: int
     event_rows: int
+    stage_visits: int
     contacts_per_s: float
     event_rows_per_s: float
+    stage_visits_per_s: float
     peak_traced_mib: float | None
+    bytes_per_event_row: float | None
 
 
 def cases(days: int, mmc_days: int, warmup_days: int) -> list[Case]:
@@ -103,6 +108,7 @@ def time_case(case: Case, repeats: int, memory: bool = True) -> CaseResult:
     assert warm.events is not None
     event_rows = len(warm.events)
     contacts = int(warm.events["contact_id"].nunique())
+    visits = stage_visits(warm.events)
     measured = int(warm.kpis.get("contacts", float("nan")))
     del warm
 
@@ -135,10 +141,19 @@ def time_case(case: Case, repeats: int, memory: bool = True) -> CaseResult:
         contacts_simulated=contacts,
         contacts_measured=measured,
         event_rows=event_rows,
+        stage_visits=visits,
         contacts_per_s=contacts / best,
         event_rows_per_s=event_rows / best,
+        stage_visits_per_s=visits / best,
         peak_traced_mib=peak,
+        bytes_per_event_row=None if peak is None else peak * MIB / event_rows,
     )
+
+
+def stage_visits(events: Any) -> int:
+    """Services at staffed steps: the ``<step>_start`` rows that name a staff pool."""
+    names = events["event"].astype(str)
+    return int((names.str.endswith("_start") & (events["pool"].astype(str) != "")).sum())
 
 
 def _cpu_model() -> str:
@@ -203,11 +218,13 @@ def table(results: list[CaseResult]) -> str:
         "case",
         "best s",
         "median s",
-        "contacts",
         "contacts/s",
+        "stage-visits",
+        "visits/s",
         "event rows",
         "rows/s",
         "peak MiB",
+        "B/row",
     )
     rows = [header]
     for r in results:
@@ -216,11 +233,13 @@ def table(results: list[CaseResult]) -> str:
                 r.name,
                 f"{r.wall_best_s:.3f}",
                 f"{r.wall_median_s:.3f}",
-                f"{r.contacts_simulated:,}",
                 f"{r.contacts_per_s:,.0f}",
+                f"{r.stage_visits:,}",
+                f"{r.stage_visits_per_s:,.0f}",
                 f"{r.event_rows:,}",
                 f"{r.event_rows_per_s:,.0f}",
                 "-" if r.peak_traced_mib is None else f"{r.peak_traced_mib:.1f}",
+                "-" if r.bytes_per_event_row is None else f"{r.bytes_per_event_row:.0f}",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -234,18 +253,31 @@ def table(results: list[CaseResult]) -> str:
     return "\n".join([line(rows[0]), "  ".join("-" * w for w in widths), *map(line, rows[1:])])
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats per case (5)")
     parser.add_argument("--days", type=int, default=365, help="baseline horizon in days (365)")
     parser.add_argument("--mmc-days", type=int, default=120, help="M/M/c horizon in days (120)")
     parser.add_argument("--warmup-days", type=int, default=28, help="baseline warm-up (28)")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
-    parser.add_argument("--out", type=Path, help="also write the figures as JSON here")
+    parser.add_argument(
+        "--replications", type=int, default=100, help="replication-years on all cores (100)"
+    )
+    parser.add_argument("--no-scale", action="store_true", help="skip the many-replication runs")
+    parser.add_argument(
+        "--no-experiments", action="store_true", help="skip timing the budget experiments"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="JSON file (default benchmarks/results/<git>.json)"
+    )
     args = parser.parse_args(argv)
-    if args.repeats < 1:
-        parser.error("--repeats must be at least 1")
+    if args.repeats < 1 or args.replications < 2:
+        parser.error("--repeats must be at least 1 and --replications at least 2")
+    return args
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     host = machine()
     print(
         f"frontdoor-sim {host['frontdoor_sim']} ({host['git'] or 'no git'}) | "
@@ -253,31 +285,72 @@ def main(argv: list[str] | None = None) -> int:
         f"simpy {host['simpy']}"
     )
     print(f"{host['platform']} | {host['cpu']} | {host['cpu_count']} CPUs")
-    print(f"one replication, end to end (build + simulate + KPIs); {args.repeats} repeats\n")
-
-    results = []
-    for case in cases(args.days, args.mmc_days, args.warmup_days):
-        results.append(time_case(case, args.repeats, memory=not args.no_memory))
+    print(f"(a) one replication, end to end (build + simulate + KPIs); {args.repeats} repeats\n")
+    report: dict[str, Any] = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": host,
+    }
+    results = [
+        time_case(case, args.repeats, memory=not args.no_memory)
+        for case in cases(args.days, args.mmc_days, args.warmup_days)
+    ]
+    report["cases"] = [asdict(r) for r in results]
     print(table(results))
-    print()
     for r in results:
         print(f"{r.name}: {r.description}; {r.contacts_measured:,} contacts measured")
-    rss = _max_rss_mib()
-    if rss is not None:
-        print(f"process peak RSS (everything, incl. imports): {rss:.0f} MiB")
-    if not args.no_memory:
-        print("peak MiB = peak memory traced by tracemalloc during one replication")
 
-    if args.out is not None:
-        report = {
-            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "machine": host,
-            "process_peak_rss_mib": rss,
-            "cases": [asdict(r) for r in results],
+    bare = bare_simpy(repeats=3)
+    report["bare_simpy"] = asdict(bare)
+    ratio = results[0].stage_visits_per_s / bare.customers_per_s
+    report["ratio_stage_visits_to_bare_simpy"] = ratio
+    print(
+        f"\n(b) bare SimPy M/M/{bare.servers}, rho {bare.rho}, {bare.customers:,} customers: "
+        f"best {bare.wall_best_s:.3f} s, {bare.customers_per_s:,.0f} customers/s "
+        f"(mean wait {bare.mean_wait:.4f}, Erlang C {bare.theory_wait:.4f})"
+    )
+    print(f"(c) ratio, baseline stage-visits/s to bare SimPy customers/s: {ratio:.2f}")
+
+    if not args.no_scale:
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        many = replication_years(args.replications, jobs)
+        one = replication_years(args.replications, 1)
+        report["replication_years"] = {
+            "all_cores": asdict(many),
+            "one_core": asdict(one),
+            "speedup": one.wall_s / many.wall_s,
         }
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"wrote {args.out}")
+        print(
+            f"(d) {args.replications} replications x 1 measured year, default warm-up: "
+            f"{many.wall_s:.1f} s on {jobs} cores, {one.wall_s:.1f} s on one; "
+            f"speedup {one.wall_s / many.wall_s:.2f}"
+        )
+        points = rss_by_replications()
+        report["rss_by_replications"] = [asdict(p) for p in points]
+        print(
+            "(e) peak memory per retained event-log row: "
+            + ", ".join(
+                f"{r.name} {r.bytes_per_event_row:.0f} B" for r in results if r.bytes_per_event_row
+            )
+            + "; process peak RSS by replications kept: "
+            + ", ".join(f"{p.replications} reps {p.peak_rss_mib:.0f} MiB" for p in points)
+        )
+    if not args.no_experiments:
+        walls = [experiment_wall("budget_frontier"), experiment_wall("budget_alignment")]
+        report["experiments"] = [asdict(w) for w in walls]
+        print(
+            "(f) at their documented defaults: "
+            + ", ".join(
+                f"{w.experiment} {w.wall_s / 60:.1f} min (exit {w.exit_status})" for w in walls
+            )
+        )
+    rss = _max_rss_mib()
+    report["process_peak_rss_mib"] = rss
+    if rss is not None:
+        print(f"this process's peak RSS (everything, incl. imports): {rss:.0f} MiB")
+    out = args.out or REPO / "benchmarks" / "results" / f"{host['git'] or 'unknown'}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {out}")
     return 0
 
 

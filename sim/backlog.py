@@ -145,7 +145,7 @@ def _return_later(door: FrontDoor, contact: Contact, days: float) -> Process:
 
 def snapshot(door: FrontDoor) -> dict[str, Any]:
     """The backlog of a simulated service now, in the shape of ``cfg.backlog``."""
-    from sim.metrics import contact_table
+    from sim.log_tables import contact_table
 
     now = door.env.now
     table = contact_table(door.log.to_frame())

@@ -90,6 +90,55 @@ class EventLog:
         )
 
 
+#: The Parquet schema of an event log (every replication's table is cast to it, so row groups
+#: with different category lists still make one file).
+SCHEMA = pa.schema(
+    [
+        ("replication", pa.int32()),
+        ("contact_id", pa.int64()),
+        ("event", pa.dictionary(pa.int16(), pa.string())),
+        ("time", pa.float64()),
+        ("pool", pa.dictionary(pa.int16(), pa.string())),
+    ]
+)
+
+
+class EventLogFile:
+    """Replications' event logs streamed to one Parquet file, a row group per replication.
+
+    A run of many replications never holds more than one replication's log in memory: each
+    is appended as it arrives (:meth:`append`) and dropped. :meth:`read` loads the whole file
+    when someone asks for it, with ``event`` and ``pool`` categories sorted, as
+    :func:`sim.runner.concat_event_logs` gives for logs held in memory.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows = 0
+        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(path, SCHEMA, compression="zstd")
+
+    def append(self, frame: pd.DataFrame) -> None:
+        """Append one replication's log (a frame of :meth:`EventLog.to_frame`)."""
+        if self._writer is None:
+            raise ValueError(f"{self.path}: the event log file is closed")
+        table = pa.Table.from_pandas(frame, preserve_index=False).cast(SCHEMA)
+        self._writer.write_table(table)
+        self.rows += len(frame)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def read(self) -> pd.DataFrame:
+        """The whole log (close first)."""
+        self.close()
+        frame = read_parquet(self.path)
+        for name in ("event", "pool"):
+            frame[name] = frame[name].cat.set_categories(sorted(frame[name].cat.categories))
+        return frame
+
+
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Write an event log as Parquet (dictionary-encoded categories, zstd-compressed)."""
     table = pa.Table.from_pandas(frame, preserve_index=False)

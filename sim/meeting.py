@@ -48,7 +48,7 @@ from typing import Any
 
 import simpy
 
-from sim.staff import ROTA_HOLD_PRIORITY, Grant, StaffPool
+from sim.staff import ROTA_HOLD_PRIORITY, Grant, StaffPool, release_together
 
 FIRST_CLAIM_PRIORITY = ROTA_HOLD_PRIORITY - 1
 """The priority of a meeting's grant: it heads the queue, so the pool grants it in the very
@@ -73,8 +73,7 @@ class Meeting:
 
     def release(self) -> None:
         """Hand every attendee back to their pool (the meeting is over)."""
-        for pool, grant in self.grants:
-            pool.release(grant)
+        release_together(self.grants)
         self.grants = []
 
 

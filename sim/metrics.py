@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import URGENCIES
+from sim.log_tables import contact_table, task_times
 from sim.model import FrontDoor
 from sim.pathway.front_door import OUTCOMES, REFERRAL_OUTCOMES, STAGES
 
@@ -26,13 +27,6 @@ WITHIN_TOLERANCE = 1e-9
 """Slack for floating-point round-off when comparing an elapsed time with a deadline."""
 DAYS_PER_YEAR = 365.0
 HOURS_PER_WEEK = 168
-
-
-def contact_table(events: pd.DataFrame) -> pd.DataFrame:
-    """One row per contact, one column per event: the time the event (first) happened."""
-    table = events.groupby(["contact_id", "event"], observed=True)["time"].min().unstack()
-    table.columns = table.columns.astype(str)
-    return table
 
 
 def _column(table: pd.DataFrame, name: str) -> np.ndarray:
@@ -295,22 +289,6 @@ def _system_kpis(door: FrontDoor, table: pd.DataFrame) -> dict[str, float]:
         "arrivals_per_hour": float(np.count_nonzero(in_window) / (span / 60.0)),
         "contacts_in_system_mean": float(overlap.sum() / span),
     }
-
-
-def task_times(events: pd.DataFrame) -> pd.DataFrame:
-    """Every staffed task: contact, task, pool, start and end (repeats paired in order)."""
-    staffed = events[events["pool"].astype(str) != ""]
-    names = staffed["event"].astype(str)
-    kinds = {"start": names.str.endswith("_start"), "end": names.str.endswith("_end")}
-    parts = []
-    for kind, mask in kinds.items():
-        part = staffed.loc[mask, ["contact_id", "time", "pool"]].copy()
-        part["task"] = names[mask].str.removesuffix(f"_{kind}").to_numpy()
-        part["pool"] = part["pool"].astype(str)
-        part["n"] = part.groupby(["contact_id", "task"]).cumcount()
-        parts.append(part.rename(columns={"time": kind}))
-    starts, ends = parts
-    return starts.merge(ends[["contact_id", "task", "n", "end"]], on=["contact_id", "task", "n"])
 
 
 def _staff_hour_kpis(

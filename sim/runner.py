@@ -15,10 +15,15 @@ so nothing is run twice, and the search table is kept in ``Results.replication_r
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
+import shutil
 import sys
+import tempfile
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,8 +32,10 @@ from scipy.special import stdtrit
 
 from sim.config import Config
 from sim.errors import ConfigError
+from sim.eventlog import EventLogFile
 from sim.executors import Executor, executor
-from sim.metrics import contact_table, kpis_from, measured_contacts, queue_profile
+from sim.log_tables import contact_table
+from sim.metrics import kpis_from, measured_contacts, queue_profile
 from sim.model import build
 
 if TYPE_CHECKING:  # sim.replications imports this module
@@ -56,11 +63,18 @@ class Results:
     summary: dict[str, dict[str, float]]
     decisions: pd.DataFrame
     queues: pd.DataFrame
-    events: pd.DataFrame | None
+    #: The replications' event logs, streamed to a temporary Parquet file as they arrived (so
+    #: memory stays flat however many replications run); ``None`` when not kept.
+    event_log: EventLogFile | None
     #: With ``run.auto_replications.enabled``: how the number of replications was chosen
     #: (``.table`` has each KPI's mean, half-width and precision after each replication run,
     #: ``.n`` and ``.converged`` the answer). ``None`` when ``run.replications`` was used as given.
     replication_report: ReplicationReport | None = None
+
+    @functools.cached_property
+    def events(self) -> pd.DataFrame | None:
+        """Every kept replication's event log in one frame, read when first asked for."""
+        return None if self.event_log is None else self.event_log.read()
 
 
 def run_replication(cfg: Config, replication: int, keep_events: bool = True) -> ReplicationResult:
@@ -191,28 +205,46 @@ def simulate_replications(
     keep = cfg.run.event_log if keep_events is None else keep_events
     show = _progress_wanted() if progress is None else progress
     report: ReplicationReport | None = None
+    log = _temporary_event_log() if keep else None
     if cfg.run.auto_replications.enabled:
         with _progress_bar(show, cfg.run.auto_replications.cap, cfg.scenario) as advance:
-            report, results = _search_replications(cfg, keep, advance)
+            report, found = _search_replications(cfg, keep, advance)
+        results = [_log_events(result, log) for result in found]
         cfg = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, replications=report.n))
     else:
         with _progress_bar(show, cfg.run.replications, cfg.scenario) as advance:
-            results = list(_results_in_order(cfg, keep, advance))
+            results = [_log_events(r, log) for r in _results_in_order(cfg, keep, advance)]
+    if log is not None:
+        log.close()
     table = pd.DataFrame([{"replication": r.replication, **r.kpis} for r in results])
     # A task that never happened in a replication took no hours there (not "unknown").
     hours = [c for c in table.columns if c.startswith("hours_")]
     table[hours] = table[hours].fillna(0.0)
-    events = [r.events for r in results if r.events is not None]
-    return Results(
+    results_of_run = Results(
         scenario=cfg.scenario,
         config=cfg,
         replications=table,
         summary=summarise(table),
         decisions=pd.concat([r.decisions for r in results], ignore_index=True),
         queues=pd.concat([r.queues for r in results], ignore_index=True),
-        events=concat_event_logs(events) if events else None,
+        event_log=log,
         replication_report=report,
     )
+    if log is not None:  # the temporary file goes when the results do
+        weakref.finalize(results_of_run, shutil.rmtree, log.path.parent, ignore_errors=True)
+    return results_of_run
+
+
+def _temporary_event_log() -> EventLogFile:
+    return EventLogFile(Path(tempfile.mkdtemp(prefix="frontdoor-events-")) / "events.parquet")
+
+
+def _log_events(result: ReplicationResult, log: EventLogFile | None) -> ReplicationResult:
+    """Append a replication's event log to the run's file and drop it from memory."""
+    if log is None or result.events is None:
+        return result
+    log.append(result.events)
+    return dataclasses.replace(result, events=None)
 
 
 def concat_event_logs(logs: list[pd.DataFrame]) -> pd.DataFrame:

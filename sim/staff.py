@@ -25,14 +25,14 @@ queue for the slots as they free (nobody is pre-empted); when heads rise, pendin
 cancelled first (the worker they were waiting for simply stays on duty), then granted holds are
 released (staff come back on duty and waiting work starts at once).
 
-**Why not SimPy's ``PriorityResource``.** It is the same queue discipline at several times the
-cost: it re-sorts its queue on every request and builds ``Request``/``Release`` objects with
-context-manager machinery. The pool here keeps a heap and bare events, and replays SimPy's
-order of events exactly — a request is granted at once if a slot is free and it heads the
-queue; a release frees the slot at once but hands it to the next request only when its own
-*handover* event is processed, one event later in the same instant, as SimPy's ``Release``
-event does — so a run gives the same results event for event (``tests/unit/test_staff.py``
-runs both side by side).
+**Why not SimPy's ``PriorityResource``.** The same queue discipline costs several times as
+much there: it re-sorts its queue on every request, builds ``Request``/``Release`` objects with
+context-manager machinery, and spends a scheduled event on every grant and every release. The
+pool here keeps a heap and bare events and spends no event it does not need: work that finds a
+member free takes them at once (:meth:`StaffPool.take_free`, no event), and a release hands the
+slot straight to the head of the queue (SimPy hands it over one event later, in the same
+instant). Only the order of things within one instant differs from SimPy's; the equivalence
+check in ``docs/performance.md`` shows that no headline KPI moved.
 
 A pool also tells its *watchers* (:meth:`StaffPool.watch`) whenever a member may have become
 free — a task released, a rota hold lifted or cancelled — so that something waiting for several
@@ -44,7 +44,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -119,20 +119,25 @@ class StaffPool:
 
     # -- the queue ------------------------------------------------------------------------------
     def request(self, priority: float = 0) -> Grant:
-        """Queue a request for a slot (lower ``priority`` first); granted at once if a slot is
-        free and it heads the queue. No bookkeeping: :meth:`claim` is the request for work."""
+        """Queue a request for a slot (lower ``priority`` first); it succeeds at once if a slot
+        is free and it heads the queue, or when one is handed to it. No bookkeeping of work:
+        for a task use :meth:`take_free` or :meth:`claim`."""
         grant = Grant(self.env, priority)
         heapq.heappush(self._queue, (priority, grant.time, next(self._order), grant))
-        self._grant_head()
+        # One grant at most: while watchers are being told of a release, the other free slots
+        # are theirs to claim before the queue gets them (release hands those over after).
+        self._grant_waiting(at_most=1)
         return grant
 
-    def _grant_head(self, _: object = None) -> None:
-        """Give a free slot to the request at the head of the queue (one, as SimPy does)."""
+    def _grant_waiting(self, at_most: int | None = None) -> None:
+        """Hand free slots to the requests at the head of the queue, best first."""
         queue = self._queue
-        if queue and self._in_use < self.staff:
+        granted = 0
+        while queue and self._in_use < self.staff and (at_most is None or granted < at_most):
             grant = heapq.heappop(queue)[3]
             self._in_use += 1
             grant.succeed()
+            granted += 1
 
     def _cancel(self, grant: Grant) -> None:
         """Take a request that was never granted out of the queue."""
@@ -149,8 +154,18 @@ class StaffPool:
         return self._in_use
 
     # -- work -----------------------------------------------------------------------------------
+    def take_free(self) -> Grant | None:
+        """A member of staff for a task *now* if one is on duty, idle and nobody is queued
+        (then the task starts in this instant, with no event spent); else ``None``: queue with
+        :meth:`claim`. Release the grant with :meth:`release`."""
+        if self._queue or self._in_use >= self.staff:
+            return None
+        self._in_use += 1
+        self.busy.change(self.env.now, 1.0)
+        return Grant(self.env, 0)
+
     def claim(self, priority: float = 0) -> Grant:
-        """Ask for a member of staff for a task: yield the grant, then :meth:`release` it.
+        """Queue for a member of staff for a task: yield the grant, then :meth:`release` it.
 
         The pool counts the request as waiting from now, and as busy from the instant the
         grant is processed (its first callback, before the waiting process resumes)."""
@@ -166,30 +181,27 @@ class StaffPool:
 
     def seize(self, priority: float = 0) -> Generator[simpy.Event, Any, Grant]:
         """Wait for a member of staff (lower ``priority`` first); return the grant to release."""
-        grant = self.claim(priority)
-        yield grant
+        grant = self.take_free()
+        if grant is None:
+            grant = self.claim(priority)
+            yield grant
         return grant
 
     def release(self, grant: Grant) -> None:
-        """Hand the member of staff back to the pool."""
-        self._free(grant)
-        self.busy.change(self.env.now, -1.0)
-        self._member_may_be_free()
+        """Hand the member of staff back to the pool: watchers first (a meeting ranked ahead
+        of the queue may claim the member), then the head of the queue."""
+        release_together([(self, grant)])
 
-    def _free(self, grant: Grant) -> None:
-        # The slot is free at once; the next request gets it when the handover is processed.
-        del grant
+    def _give_back(self) -> None:
         self._in_use -= 1
-        handover = simpy.Event(self.env)
-        handover.callbacks.append(self._grant_head)
-        handover.succeed()
+        self.busy.change(self.env.now, -1.0)
 
     def watch(self, callback: Callable[[], None], order: tuple[float, ...] = ()) -> None:
         """Call ``callback()`` whenever a member of staff may have become free, until unwatched.
 
         It is called synchronously, in the instant the slot frees and *before* the slot is
-        handed to the next queued request (that happens when the handover event is processed),
-        so the callback sees the queue as it stands and may still claim the slot. Watchers are
+        handed to the next queued request, so the callback sees the queue as it stands and may
+        still claim the slot. Watchers are
         called in ``order`` (lower first; equal orders first come, first told).
         """
         bisect.insort_right(self._watchers, (order, callback), key=lambda entry: entry[0])
@@ -275,8 +287,23 @@ class StaffPool:
             del self._holds[hold]
             if counted:
                 self.on_duty.change(self.env.now, 1.0)
-            self._free(hold)
+            self._in_use -= 1
         self._member_may_be_free()
+        self._grant_waiting()
+
+
+def release_together(grants: Iterable[tuple[StaffPool, Grant]]) -> None:
+    """Hand back several members at once (a meeting's attendees): every slot is freed, then
+    every pool's watchers are told, and only then do the queues get the slots — so a meeting
+    waiting for the same pools can take them all, as it could had they freed one at a time."""
+    pools = []
+    for pool, _ in grants:  # any grant of the pool: its members are interchangeable
+        pool._give_back()
+        pools.append(pool)
+    for pool in dict.fromkeys(pools):
+        pool._member_may_be_free()
+    for pool in dict.fromkeys(pools):
+        pool._grant_waiting()
 
 
 def _off_duty_changes(

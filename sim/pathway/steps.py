@@ -77,8 +77,10 @@ def work(
     queued, start, end = log.step(name)
     where = log.pool(pool.name)
     log.add(cid, queued, env.now, where)
-    grant = pool.claim(contact.priority)
-    yield grant
+    grant = pool.take_free()  # someone free: start in this instant, no event spent
+    if grant is None:
+        grant = pool.claim(contact.priority)
+        yield grant
     log.add(cid, start, env.now, where)
     yield env.timeout(minutes * pool.time_factor)
     pool.release(grant)

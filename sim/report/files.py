@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,7 +20,6 @@ from typing import Any
 
 import pandas as pd
 
-from sim.eventlog import write_parquet
 from sim.provenance import provenance
 from sim.runner import Results
 
@@ -126,11 +126,15 @@ def write_run(
     written["queues"] = write_atomic(
         folder / "queue_by_hour_of_week.csv", lambda p: queues.to_csv(p, index=False)
     )
-    if results.events is not None:
-        events = results.events
-        written["events"] = write_atomic(
-            folder / "events.parquet", lambda p: write_parquet(events, p)
-        )
+    log = getattr(results, "event_log", None)
+    if log is not None:  # streamed to a file as the replications ran: copied, never loaded
+        log.close()
+        source = log.path
+
+        def copy_log(path: Path) -> None:
+            shutil.copyfile(source, path)
+
+        written["events"] = write_atomic(folder / "events.parquet", copy_log)
     if results.config.run.plots:
         written.update(write_plots(results, folder, write_atomic))
     return written

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from sim.compose import load
-from sim.metrics import contact_table
+from sim.log_tables import contact_table
 from sim.model import build
 from sim.pathway.front_door import OUTCOMES
 from sim.runner import confidence_interval, simulate_replications

@@ -16,7 +16,8 @@ import pytest
 
 from sim.compose import load
 from sim.demand import source_hourly_rates
-from sim.metrics import contact_table, measured_contacts
+from sim.log_tables import contact_table
+from sim.metrics import measured_contacts
 from sim.model import build
 from sim.pathway.front_door import OUTCOMES
 from sim.streams import Streams

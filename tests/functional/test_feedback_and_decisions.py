@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.compose import load
-from sim.metrics import contact_table
+from sim.log_tables import contact_table
 from sim.model import FrontDoor, build
 from sim.runner import confidence_interval, simulate_replications
 from tests.functional.test_mechanisms import SHORT, kpis

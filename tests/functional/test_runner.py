@@ -106,10 +106,12 @@ def test_staffing_change_keeps_arrivals_and_work_per_contact(base: Results) -> N
         changed_waits += int((starts_a != starts_b).sum())
     # Not vacuous: two more screeners did change when screening started for many contacts.
     assert changed_waits > 100
+    # ... and shortened the wait on average (in a replication whose queue clears every day the
+    # two can tie, to within how the same instant's events are ordered).
     assert (
-        more.replications["screening_wait_minutes_mean"]
-        < base.replications["screening_wait_minutes_mean"]
-    ).all()
+        more.replications["screening_wait_minutes_mean"].mean()
+        < 0.9 * base.replications["screening_wait_minutes_mean"].mean()
+    )
 
 
 # -- conservation and the measured window ---------------------------------------------------------

@@ -177,9 +177,13 @@ def test_free_for_counts_the_requests_ranked_ahead() -> None:
     env.process(job(a, spans, "z", 1, 10, priority=1))
     env.run(until=2)
     assert x.triggered and free_for(a, 0, 2) == 0
-    a.release(x)  # one slot frees; z (priority 1) is queued
-    assert free_for(a, 0, 2) == 1  # a priority-0 meeting ranks ahead of z
-    assert free_for(a, 1, 2) == 0  # a priority-1 meeting queued after z ranks behind it
+    seen: list[tuple[int, int]] = []
+    # Watchers are told in the instant the slot frees, before queued z (priority 1) gets it.
+    a.watch(lambda: seen.append((free_for(a, 0, 2), free_for(a, 1, 2))))
+    a.release(x)
+    # A priority-0 meeting ranks ahead of z; a priority-1 meeting queued after z behind it.
+    assert seen == [(1, 0)]
+    assert free_for(a, 0, 2) == 0  # then z took the slot
 
 
 def test_a_pool_named_twice_needs_two_members_free() -> None:
