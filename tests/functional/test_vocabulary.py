@@ -62,9 +62,13 @@ def _names_read(path: Path) -> set[str]:
                 argument = node.args[where]
                 if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
                     names.add(argument.value)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if EVENT_LIKE.fullmatch(node.value) and node.value not in NOT_EVENTS:
-                names.add(node.value)
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and EVENT_LIKE.fullmatch(node.value)
+            and node.value not in NOT_EVENTS
+        ):
+            names.add(node.value)
     return names
 
 
