@@ -25,8 +25,8 @@ Kinds (``run.executor``; used only when ``run.jobs > 1``, one process otherwise)
     running; or the cluster named by ``RAY_ADDRESS``, connected to and disconnected from.
     Optional: ``pip install 'ray[default]'`` (extra ``ray``).
 
-On an existing cluster every worker must have ``frontdoor-sim`` installed: tasks refer to
-:func:`sim.runner.run_replication` by name, they do not carry its code (docs/scaling.md).
+On an existing cluster every worker must have ``frontdoor-sim`` installed: tasks refer to the
+functions of :mod:`sim.runner` by name, they do not carry their code (docs/scaling.md).
 
 The optional packages are imported only when their kind is used; if one is missing the error is
 a :class:`~sim.errors.ConfigError` on ``run.executor`` saying what to install.
