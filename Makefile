@@ -1,6 +1,7 @@
 # frontdoor-sim — two commands on a fresh machine with python3, pip and make:
 #   make run    set up the locked environment and run the default baseline
 #   make test   set up and run every check: lint, types, tests (incl. notebooks)
+#   make test-scale   the scale-out engines (Dask, Ray, Slurm/Ray launchers) in venvs of their own
 # The environment is installed from uv.lock by uv (itself installed by pip into .tools/).
 
 PYTHON ?= python3
@@ -9,6 +10,10 @@ TOOLS := .tools
 VENV := .venv
 UV := $(TOOLS)/bin/uv
 BIN := $(VENV)/bin
+# Scale-out engines (optional extras; docs/scaling.md) live in venvs of their own, so .venv stays
+# lean. hydra-ray-launcher cannot share one with dask (pyproject.toml [tool.uv] conflicts).
+SCALE_VENV := .venv-scale
+RAY_LAUNCHER_VENV := .venv-ray-launcher
 PYTEST_WORKERS ?= 2
 
 export UV_PYTHON_DOWNLOADS := never
@@ -17,12 +22,14 @@ export MPLBACKEND := Agg
 # Let Python cache bytecode: every test that starts `frontdoor` would otherwise recompile it all.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help setup run test test-long lint typecheck unit verify format bench lock clean
+.PHONY: help setup run test test-long test-scale lint typecheck unit verify format bench lock clean
 
 help:
 	@echo "make run    - set up and run the default baseline (ARGS='key=value ...' for overrides)"
 	@echo "make test   - set up and run lint, type checks and the test suite (all but -m long)"
 	@echo "make test-long - the longest functional tests (CI runs them after make test)"
+	@echo "make test-scale - install the Dask/Ray/Slurm extras into .venv-scale (and the Ray"
+	@echo "               launcher into .venv-ray-launcher) and run the -m scale tests"
 	@echo "make verify - only the queueing-theory verification tests"
 	@echo "make bench  - the performance benchmark (benchmarks/)"
 	@echo "make format - format the code with ruff"
@@ -55,12 +62,25 @@ verify: setup
 	$(BIN)/pytest tests/verification -q
 
 test: lint typecheck
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=10 -m "not long"
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=10 -m "not long and not scale"
 
 # The longest functional tests (paired-run equivalence, experiment commands end to end): CI
 # runs them after `make test`, which stays under ten minutes on two cores.
 test-long: setup
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=10 -m long
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=10 -m "long and not scale"
+
+# Dask, Ray and the Hydra launchers (tests/scale): each venv is synced from uv.lock with its extras
+# and the dev group; FRONTDOOR_SCALE_EXTRAS turns a missing engine from a skip into a failure.
+# `make setup` and .venv are untouched; `make clean` removes these venvs too.
+test-scale: | $(UV)
+	UV_PROJECT_ENVIRONMENT=$(SCALE_VENV) $(UV) sync --frozen --python $(PYTHON) \
+		--extra dask --extra ray --extra slurm
+	FRONTDOOR_SCALE_EXTRAS=dask,ray,slurm $(SCALE_VENV)/bin/pytest -n 0 --durations=10 -m scale \
+		tests/scale --ignore=tests/scale/test_ray_launcher_sweep.py
+	UV_PROJECT_ENVIRONMENT=$(RAY_LAUNCHER_VENV) $(UV) sync --frozen --python $(PYTHON) \
+		--extra ray --extra ray-launcher
+	FRONTDOOR_SCALE_EXTRAS=ray-launcher $(RAY_LAUNCHER_VENV)/bin/pytest -n 0 --durations=10 \
+		-m scale tests/scale/test_ray_launcher_sweep.py
 
 format: setup
 	$(BIN)/ruff format sim tests experiments benchmarks notebooks
@@ -73,4 +93,4 @@ lock: $(UV)
 	$(UV) lock
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SCALE_VENV) $(RAY_LAUNCHER_VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache

@@ -16,11 +16,17 @@ Kinds (``run.executor``; used only when ``run.jobs > 1``, one process otherwise)
     machine: the default, nothing to install.
 ``dask``
     A local Dask cluster (``dask.distributed.LocalCluster``) of ``jobs`` single-threaded worker
-    processes. Optional: ``pip install 'dask[distributed]'``.
+    processes, or, when Dask's ``scheduler-address`` setting is given (environment variable
+    ``DASK_SCHEDULER_ADDRESS=tcp://host:8786``), the existing cluster at that address, which is
+    left running. Optional: ``pip install 'dask[distributed]'`` (extra ``dask``).
 ``ray``
-    Ray tasks on a local Ray instance started with ``jobs`` CPUs (or the instance already
-    initialised in this process, e.g. ``ray.init(address=...)`` to a cluster, which is then
-    left running). Optional: ``pip install ray``.
+    Ray tasks on a local Ray instance started with ``jobs`` CPUs; or the instance already
+    initialised in this process (e.g. ``ray.init(address=...)`` to a cluster), which is left
+    running; or the cluster named by ``RAY_ADDRESS``, connected to and disconnected from.
+    Optional: ``pip install 'ray[default]'`` (extra ``ray``).
+
+On an existing cluster every worker must have ``frontdoor-sim`` installed: tasks refer to the
+functions of :mod:`sim.runner` by name, they do not carry their code (docs/scaling.md).
 
 The optional packages are imported only when their kind is used; if one is missing the error is
 a :class:`~sim.errors.ConfigError` on ``run.executor`` saying what to install.
@@ -29,6 +35,7 @@ a :class:`~sim.errors.ConfigError` on ``run.executor`` saying what to install.
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -46,7 +53,7 @@ R = TypeVar("R")
 KINDS = ("serial", "process", "dask", "ray")
 OPTIONAL = {
     "dask": ("distributed", "pip install 'dask[distributed]'"),
-    "ray": ("ray", "pip install ray"),
+    "ray": ("ray", "pip install 'ray[default]'"),
 }
 
 
@@ -172,6 +179,11 @@ def _dask_client(jobs: int) -> Iterator[Any]:
         from dask.distributed import Client, LocalCluster
     except ImportError:
         raise _missing("dask") from None
+    address = _dask_scheduler_address()
+    if address:  # an existing cluster: connect, and leave it running afterwards
+        with Client(address) as client:
+            yield client
+        return
     with (
         LocalCluster(
             n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
@@ -181,6 +193,14 @@ def _dask_client(jobs: int) -> Iterator[Any]:
         yield client
 
 
+def _dask_scheduler_address() -> str | None:
+    """Dask's own ``scheduler-address`` setting (``DASK_SCHEDULER_ADDRESS``), if given."""
+    import dask
+
+    address = dask.config.get("scheduler-address", None)
+    return str(address) if address else None
+
+
 @contextmanager
 def _ray_session(jobs: int) -> Iterator[Any]:
     try:
@@ -188,7 +208,10 @@ def _ray_session(jobs: int) -> Iterator[Any]:
     except ImportError:
         raise _missing("ray") from None
     started = not ray.is_initialized()
-    if started:
+    if started and os.environ.get("RAY_ADDRESS"):
+        # ray.init reads the address itself; sizing options are refused for an existing cluster.
+        ray.init(log_to_driver=False)
+    elif started:
         ray.init(num_cpus=jobs, include_dashboard=False, log_to_driver=False)
     try:
         yield ray

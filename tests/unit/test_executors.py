@@ -1,9 +1,12 @@
-"""The executor interface (sim.executors): order kept, optional kinds fail helpfully, and a run
-gives the same replications table on every executor."""
+"""The executor interface (sim.executors): order kept, optional kinds fail helpfully, an existing
+Dask or Ray cluster is connected to rather than started, and a run gives the same replications
+table on a process pool as serially (on Dask and Ray too: tests/scale, run by make test-scale)."""
 
 from __future__ import annotations
 
 import sys
+import types
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -87,26 +90,7 @@ def test_kinds() -> None:
     assert load(TINY).run.executor == "process"  # conf/run/default.yaml
 
 
-def _installed(kind: str) -> bool:
-    try:
-        require_available(kind)
-    except ConfigError:
-        return False
-    return True
-
-
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "process",
-        pytest.param(
-            "dask", marks=pytest.mark.skipif(not _installed("dask"), reason="dask not installed")
-        ),
-        pytest.param(
-            "ray", marks=pytest.mark.skipif(not _installed("ray"), reason="ray not installed")
-        ),
-    ],
-)
+@pytest.mark.parametrize("kind", ["process"])  # dask and ray: tests/scale (make test-scale)
 def test_every_executor_gives_the_serial_results(kind: str) -> None:
     serial = simulate_replications(load([*TINY, "run.jobs=1"]), progress=False)
     parallel = simulate_replications(
@@ -116,3 +100,68 @@ def test_every_executor_gives_the_serial_results(kind: str) -> None:
     pd.testing.assert_frame_equal(serial.replications, parallel.replications)
     pd.testing.assert_frame_equal(serial.decisions, parallel.decisions)
     pd.testing.assert_frame_equal(pd.DataFrame(serial.summary), pd.DataFrame(parallel.summary))
+
+
+class FakeRay:
+    """Stands in for the ``ray`` module: records how it was initialised and shut down."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.initialised = False
+
+    def is_initialized(self) -> bool:
+        return self.initialised
+
+    def init(self, **kwargs: Any) -> None:
+        self.calls.append(("init", kwargs))
+        self.initialised = True
+
+    def shutdown(self) -> None:
+        self.calls.append(("shutdown", {}))
+        self.initialised = False
+
+
+def test_ray_address_is_connected_to_without_sizing_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ray.init refuses num_cpus for an existing cluster; it reads RAY_ADDRESS itself.
+    fake = FakeRay()
+    monkeypatch.setitem(sys.modules, "ray", fake)
+    monkeypatch.setenv("RAY_ADDRESS", "ray://head:10001")
+    with executor("ray", 2):
+        assert fake.calls == [("init", {"log_to_driver": False})]
+    assert fake.calls[-1] == ("shutdown", {}), "the driver disconnects; the cluster runs on"
+    monkeypatch.delenv("RAY_ADDRESS")
+    with executor("ray", 2):
+        assert fake.calls[-1][1]["num_cpus"] == 2, "no address: a local instance of jobs CPUs"
+
+
+def test_dask_scheduler_address_is_connected_to_not_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clients: list[object] = []
+
+    class Client:
+        def __init__(self, address: object) -> None:
+            clients.append(address)
+
+        def __enter__(self) -> Client:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            clients.append("closed")
+
+    def no_cluster(**kwargs: Any) -> None:
+        raise AssertionError("a LocalCluster was started despite a scheduler address")
+
+    settings = {"scheduler-address": "tcp://scheduler:8786"}
+    dask = types.SimpleNamespace(
+        config=types.SimpleNamespace(get=lambda k, d=None: settings.get(k, d))
+    )
+    monkeypatch.setitem(sys.modules, "dask", dask)
+    monkeypatch.setitem(
+        sys.modules,
+        "dask.distributed",
+        types.SimpleNamespace(Client=Client, LocalCluster=no_cluster),
+    )
+    with executor("dask", 2):
+        assert clients == ["tcp://scheduler:8786"]
+    assert clients[-1] == "closed"
