@@ -33,7 +33,8 @@ from experiments.common import save_png, save_text
 from sim.compose import conf_dir, load
 from sim.errors import bad_input_exits
 from sim.log_tables import contact_table
-from sim.model import MINUTES_PER_DAY, build
+from sim.model import MINUTES_PER_DAY
+from sim.replication import build
 from sim.report.files import write_atomic
 from sim.warmup import RunLengthWarning, mser5
 

@@ -40,8 +40,9 @@ from omegaconf import OmegaConf
 
 import sim
 from sim.compose import conf_dir
-from sim.model import MINUTES_PER_DAY, build
+from sim.model import MINUTES_PER_DAY
 from sim.monitor import StepLevel
+from sim.replication import build
 from sim.warmup import RunLengthWarning, mser5
 
 PILOT_DAYS = 540

@@ -1,19 +1,10 @@
-"""Warm start: begin a run from a backlog instead of an empty service.
-
-A service planning its next quarter starts from today's queues and caseloads, not from an empty
-front door; and a warm start saves simulating a long warm-up. :func:`start_from_backlog` puts
-the backlog of ``cfg.backlog`` into a freshly built world at time 0; :func:`snapshot` reads the
-same shape off a simulated service, so a warm-up run can hand its steady state to a warm-start
-run (``tests/functional/test_warm_start.py`` checks that the two agree).
+"""Backlog files: today's queues and caseloads, read strictly, for a warm start.
 
 A backlog is given as a file (docs/backlog.md, ``conf/backlog/example.yaml``): a group option
 ``backlog=<name>``, or any path, ``backlog=path/to/file.yaml`` or ``backlog.file=…``.
 :func:`backlog_overrides` reads it strictly — every bad entry named by its key path and value,
 integers accepted where numbers are meant, an empty file refused — and hands Hydra the checked
-backlog as a generated group option.
-
-Backlog items are synthetic: their sources and attributes are drawn from the configured mixes
-(stream ``backlog``), and nothing identifying is read or written — counts and ages only.
+backlog as a generated group option. :mod:`sim.warm_start` puts it into a run.
 """
 
 from __future__ import annotations
@@ -22,189 +13,11 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from sim.config import CONCERNS, URGENCIES
-from sim.pathway.after_decision import child_and_family_assessment, maybe_re_refer
-from sim.pathway.front_door import STAGES, contact_journey, work_the_contact
-from sim.pathway.steps import Process
-
-if TYPE_CHECKING:
-    from sim.model import Contact, FrontDoor
-
-MINUTES_PER_WORKING_DAY = 504.0
-"""Average working minutes in a ChECS working day (4 × 510 + 480) / 5, to turn ages into time."""
-
-
-def _backlog_contact(
-    door: FrontDoor,
-    seq: int,
-    u: float,
-    *,
-    referral: bool,
-    source: str | None = None,
-    listed: bool = True,
-) -> Contact:
-    """A synthetic contact for backlog item ``seq``: source by share (uniform ``u``),
-    attributes by that source's mixes from the item's own stream."""
-    from sim.model import Contact, categorical
-
-    demand = door.cfg.demand
-    names = tuple(demand.sources)
-    if source is None:
-        shares = np.array([demand.sources[n].share for n in names])
-        source = names[
-            min(int(np.searchsorted(np.cumsum(shares), u, side="right")), len(names) - 1)
-        ]
-    spec = demand.sources[source]
-    draws = door.streams(f"backlog:{seq}").random(4)
-    urgency = str(categorical(draws[:1], spec.urgency, URGENCIES)[0])
-    contact = Contact(
-        id=len(door.contacts),
-        source=source,
-        seq=seq,
-        arrival=0.0,
-        urgency=urgency,
-        concern=str(categorical(draws[1:2], spec.concern, CONCERNS)[0]),
-        unclear=bool(draws[2] < spec.unclear),
-        threshold_met=referral or bool(draws[3] < spec.threshold_met),
-        known_family=True,
-        priority=door.cfg.front_door.priority[urgency],
-        key="backlog",
-    )
-    if listed:  # a child in the service now (not just the family a re-referral comes from)
-        door.contacts.append(contact)
-    else:
-        contact.id = -1
-    return contact
-
-
-def start_from_backlog(door: FrontDoor) -> None:
-    """Put the configured backlog into the world at time 0."""
-    spec = door.cfg.backlog
-    items = sum(spec.front_door.values()) + spec.step_up_panel
-    items += sum(len(v) for v in spec.assessments.values())
-    items += sum(len(v) for v in spec.awaiting_allocation.values())
-    items += len(spec.re_referrals_due_days)
-    if items == 0:
-        return
-    door.register_key("backlog", items)
-    u = door.streams("backlog:source").random(items)
-    seq = iter(range(items))
-    env = door.env
-
-    def item(*, referral: bool, source: str | None = None, listed: bool = True) -> Contact:
-        k = next(seq)
-        return _backlog_contact(
-            door, k, float(u[k]), referral=referral, source=source, listed=listed
-        )
-
-    for stage in STAGES:
-        for _ in range(spec.front_door.get(stage, 0)):
-            contact = item(referral=False)
-            env.process(_resume_front_door(door, contact, stage))
-    panel = door.cfg.after_decision.step_up_panel
-    for _ in range(spec.step_up_panel):
-        source = panel.sources[0] if panel.sources else None
-        contact = item(referral=False, source=source)
-        contact.urgency, contact.priority = "green", door.cfg.front_door.priority["green"]
-        env.process(contact_journey(door, contact))
-    for under_way, table in ((True, spec.assessments), (False, spec.awaiting_allocation)):
-        for team, ages in table.items():
-            for age in ages:
-                contact = item(referral=True)
-                contact.age_at_start = float(age)
-                env.process(_resume_assessment(door, contact, team, under_way))
-    for days in spec.re_referrals_due_days:
-        contact = item(referral=True, listed=False)
-        env.process(_return_later(door, contact, float(days)))
-
-
-def _resume_front_door(door: FrontDoor, contact: Contact, stage: str) -> Process:
-    door.log.record(contact.id, "backlog_contact", door.env.now)
-    yield from work_the_contact(door, contact, start_at=stage)
-
-
-def _resume_assessment(door: FrontDoor, contact: Contact, team: str, under_way: bool) -> Process:
-    door.log.record(contact.id, "backlog_referral", door.env.now)
-    referred = float(door.calendar.working_day_clock(0.0)) - contact.age_at_start
-    done = contact.age_at_start * MINUTES_PER_WORKING_DAY if under_way else 0.0
-    yield from child_and_family_assessment(
-        door, contact, referred, team_name=team, done_already=done
-    )
-    maybe_re_refer(door, contact)
-
-
-def _return_later(door: FrontDoor, contact: Contact, days: float) -> Process:
-    yield door.env.timeout(days * 1440.0)
-    again = door.re_contact(contact)
-    yield from contact_journey(door, again)
-
-
-def snapshot(door: FrontDoor) -> dict[str, Any]:
-    """The backlog of a simulated service now, in the shape of ``cfg.backlog``."""
-    from sim.log_tables import contact_table
-
-    now = door.env.now
-    table = contact_table(door.log.to_frame())
-    events = door.log.to_frame()
-
-    def has(name: str) -> np.ndarray:
-        return table[name].notna().to_numpy() if name in table else np.zeros(len(table), bool)
-
-    open_contacts = (has("contact") | has("backlog_contact")) & ~has("outcome")
-    front_door: dict[str, int] = {}
-    for contact_id in table.index[open_contacts]:
-        stage = _stage_of(table.loc[contact_id])
-        front_door[stage] = front_door.get(stage, 0) + 1
-    waiting_panel = int(np.count_nonzero(has("step_up_request") & ~has("step_up_panel")))
-    team_of = events[events["event"] == "allocation_queued"].groupby("contact_id")["pool"].last()
-    clock_now = float(door.calendar.working_day_clock(now))
-    ages = door.contact_frame().set_index("contact_id")["age_at_start"]
-    assessments: dict[str, list[float]] = {}
-    awaiting: dict[str, list[float]] = {}
-    for contact_id in table.index[has("allocation_queued") & ~has("assessment_complete")]:
-        referred = table.loc[contact_id].get("outcome", np.nan)
-        if np.isnan(referred):
-            start = float(door.calendar.working_day_clock(0.0)) - float(ages[contact_id])
-        else:
-            start = float(door.calendar.working_day_clock(referred))
-        target = assessments if has_event(table, contact_id, "allocated") else awaiting
-        target.setdefault(str(team_of[contact_id]), []).append(round(clock_now - start, 3))
-    due = [round((t - now) / 1440.0, 3) for t in door.pending_returns if t > now]
-    return {
-        "front_door": front_door,
-        "step_up_panel": waiting_panel,
-        "assessments": assessments,
-        "awaiting_allocation": awaiting,
-        "re_referrals_due_days": sorted(due),
-    }
-
-
-def _stage_of(row: Any) -> str:
-    """Where an open contact is waiting: the first stage it has not finished."""
-
-    def done(name: str) -> bool:
-        return name in row and not np.isnan(row[name])
-
-    if not done("triage_end"):
-        return "triage"
-    if not done("screening_end"):
-        return "screening"
-    asked = any(
-        done(name) for name in ("consent_queued", "partner_request_queued", "partner_check_start")
-    )
-    if asked and not done("partner_check_end"):
-        return "partner_check"
-    return "decision"
-
-
-def has_event(table: Any, contact_id: int, name: str) -> bool:
-    """Did the contact's ``name`` event happen?"""
-    return name in table and not np.isnan(table.loc[contact_id, name])
-
+from sim.vocabulary import STAGES
 
 # ------------------------------------------------------------------------------------------------
 # Backlog files: read strictly, every bad entry named, then handed to Hydra as a group file.

@@ -652,7 +652,7 @@ class BacklogConfig:
     the ages (working days since referral) of assessments allocated and under way;
     ``awaiting_allocation``: per team, the ages of referrals waiting for a social worker;
     ``re_referrals_due_days``: days from the start until each closed case comes back.
-    ``sim.backlog.snapshot`` writes this from a simulated service; a local authority can write
+    ``sim.warm_start.snapshot`` writes this from a simulated service; a local authority can write
     it from its own case-management extract (counts and ages only — nothing identifying).
     """
 

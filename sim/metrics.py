@@ -21,7 +21,7 @@ import pandas as pd
 from sim.config import URGENCIES
 from sim.log_tables import contact_table, task_times
 from sim.model import FrontDoor
-from sim.pathway.front_door import OUTCOMES, REFERRAL_OUTCOMES, STAGES
+from sim.vocabulary import OUTCOMES, REFERRAL_OUTCOMES, STAGES
 
 WITHIN_TOLERANCE = 1e-9
 """Slack for floating-point round-off when comparing an elapsed time with a deadline."""

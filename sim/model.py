@@ -2,8 +2,9 @@
 
 :class:`FrontDoor` owns everything a replication needs — the environment, the working calendar,
 the named random streams, the staff pools on their rotas, the contacts and the event log — and
-nothing else: no files, no Hydra, no plotting. The pathway itself lives in
-:mod:`sim.pathway.front_door`; :mod:`sim.metrics` turns the log into KPIs.
+nothing else: no files, no Hydra, no plotting, and nothing of the pathway, which lives above it
+in :mod:`sim.pathway` and is started in a world by :func:`sim.replication.build`;
+:mod:`sim.metrics` turns the log into KPIs.
 
 **Common random numbers.** Every random quantity of a contact is keyed by the contact's
 *source* and its *position among that source's contacts*, never by the order in which queues
@@ -16,11 +17,10 @@ scenario that averts some contacts (threshold training) leaves every other conta
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-__all__ = ["Contact", "FrontDoor", "Window", "build", "categorical"]
+__all__ = ["Contact", "FrontDoor", "Window", "categorical", "world"]
 
 import numpy as np
 import pandas as pd
@@ -56,6 +56,10 @@ class Window:
         return cls(start=start, end=end, stop=end + cfg.run.drain_days * MINUTES_PER_DAY)
 
 
+def _no_pathway(contact: Contact, delay: float, missed_need: bool) -> None:
+    raise RuntimeError("this world has no pathway to return to: build it with sim.replication")
+
+
 @dataclass
 class FrontDoor:
     """The world of one replication."""
@@ -70,6 +74,10 @@ class FrontDoor:
     contacts: list[Contact] = field(default_factory=list)
     averted_arrivals: list[float] = field(default_factory=list)
     pending_returns: list[float] = field(default_factory=list)
+    #: How a child comes back — ``come_back(contact, delay, missed_need)`` — when a case closes
+    #: or a missed need resurfaces: the journey's loop (:func:`sim.pathway.journey.come_back`),
+    #: handed in by :func:`sim.replication.build` so that the world knows nothing of the pathway.
+    come_back: Callable[[Contact, float, bool], None] = field(default=_no_pathway, repr=False)
 
     def __post_init__(self) -> None:
         self.streams = Streams(self.cfg.run.seed, self.replication)
@@ -199,7 +207,7 @@ class FrontDoor:
             trained=trained,
         )
 
-    def _make_contact(self, source: str, seq: int, time: float) -> Contact | None:
+    def make_contact(self, source: str, seq: int, time: float) -> Contact | None:
         """The ``seq``-th contact of ``source``, made at ``time`` — or ``None`` if the referrer,
         having learned the threshold (feedback) or been trained, does not make it.
 
@@ -356,17 +364,10 @@ class FrontDoor:
         return self.env.now + minutes
 
     # -- running ------------------------------------------------------------------------------
-    def _release_contacts(self) -> Generator[simpy.Event, Any, None]:
-        """Make each contact at its arrival time and start its journey."""
-        from sim.pathway.front_door import contact_journey
-
-        env = self.env
-        for time, source, seq in self._arrival_order:
-            if time > env.now:
-                yield env.timeout(time - env.now)
-            contact = self._make_contact(source, seq, time)
-            if contact is not None:
-                env.process(contact_journey(self, contact))
+    def arrival_order(self) -> list[tuple[float, str, int]]:
+        """Every contact's ``(arrival time, source, position among its source's contacts)``,
+        in order of arrival: what :func:`sim.pathway.journey.release_contacts` releases."""
+        return self._arrival_order
 
     def register_key(self, key: str, n: int) -> None:
         """Make room for ``n`` contacts whose draws are keyed ``key`` (e.g. the backlog)."""
@@ -374,12 +375,6 @@ class FrontDoor:
 
     def run(self, until: float | None = None) -> None:
         """Simulate until ``until`` (default: the end of the drain period)."""
-        from sim.backlog import start_from_backlog
-
-        if not self._started:
-            self._started = True
-            start_from_backlog(self)
-            self.env.process(self._release_contacts())
         self.env.run(until=self.window.stop if until is None else until)
 
     def contact_frame(self) -> pd.DataFrame:
@@ -411,8 +406,9 @@ class FrontDoor:
         )
 
 
-def build(cfg: Config, replication: int) -> FrontDoor:
-    """The world of replication ``replication`` for a validated config."""
+def world(cfg: Config, replication: int) -> FrontDoor:
+    """The world of replication ``replication`` for a validated config, with nothing in it yet
+    (:func:`sim.replication.build` starts the pathway)."""
     window = Window.from_config(cfg)
     calendar = WorkingCalendar.from_config(
         cfg.calendar, cfg.run.start_date, math.ceil(window.stop / MINUTES_PER_DAY) + 1

@@ -36,7 +36,7 @@ from sim.eventlog import EventLogFile
 from sim.executors import Executor, executor
 from sim.log_tables import contact_table
 from sim.metrics import kpis_from, measured_contacts, queue_profile
-from sim.model import build
+from sim.replication import build
 
 if TYPE_CHECKING:  # sim.replications imports this module
     from sim.replications import ReplicationReport

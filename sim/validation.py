@@ -31,10 +31,9 @@ from sim.config import (
 from sim.demand import validate_demand_extras
 from sim.distributions import validate_distribution
 from sim.errors import ConfigError
-from sim.pathway.after_decision import S47_OUTCOMES
-from sim.pathway.front_door import BELOW_THRESHOLD, STAGES
 from sim.theory import check_assumptions
 from sim.validation_policies import validate_policies
+from sim.vocabulary import BELOW_THRESHOLD, S47_OUTCOMES, STAGES
 
 ROTAS = ("office", "out_of_hours", "always")
 VERIFICATION_KINDS = ("none", "mmc", "tandem", "deterministic", "unlimited", "priority_mmc")

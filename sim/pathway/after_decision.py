@@ -18,11 +18,12 @@ from sim.config import WaitConfig, is_unset
 from sim.distributions import make_sampler
 from sim.meeting import rendezvous
 from sim.pathway.steps import Process, pick, task, wait
+from sim.vocabulary import S47_OUTCOMES
 
 if TYPE_CHECKING:
-    from sim.model import Contact, FrontDoor
+    from sim.contacts import Contact
+    from sim.model import FrontDoor
 
-S47_OUTCOMES = ("icpc", "cin_plan", "nfa")
 MINUTES_PER_DAY = 1440.0
 MAX_TIMELINE_DRAWS = 200
 
@@ -253,8 +254,7 @@ def maybe_re_refer(door: FrontDoor, contact: Contact) -> None:
     if room <= 0:
         return
     delay = door.chance("re_referral.delay", contact) * room
-    door.pending_returns.append(now + delay)
-    door.env.process(_come_back(door, contact, delay))
+    door.come_back(contact, delay, False)
 
 
 def maybe_return_missed_need(door: FrontDoor, contact: Contact) -> None:
@@ -265,15 +265,4 @@ def maybe_return_missed_need(door: FrontDoor, contact: Contact) -> None:
     if door.chance("missed_need.return", contact) >= spec.return_probability:
         return
     delay = door.chance("missed_need.delay", contact) * spec.within_days * MINUTES_PER_DAY
-    door.pending_returns.append(door.env.now + delay)
-    door.env.process(_come_back(door, contact, delay, missed_need=True))
-
-
-def _come_back(
-    door: FrontDoor, contact: Contact, delay: float, *, missed_need: bool = False
-) -> Process:
-    from sim.pathway.front_door import contact_journey
-
-    yield door.env.timeout(delay)
-    again = door.re_contact(contact, missed_need=missed_need)
-    door.env.process(contact_journey(door, again))
+    door.come_back(contact, delay, True)

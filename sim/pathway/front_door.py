@@ -15,62 +15,46 @@ from sim.config import WaitConfig
 from sim.meeting import rendezvous
 from sim.pathway.after_decision import after_referral, maybe_return_missed_need
 from sim.pathway.decision import refers
-from sim.pathway.step_up import step_up_panel, waits_for_panel
 from sim.pathway.steps import Process, pick, record_outcome, task, wait, work
+from sim.vocabulary import BELOW_THRESHOLD, STAGES
 
 if TYPE_CHECKING:
-    from sim.model import Contact, FrontDoor
+    from sim.contacts import Contact
+    from sim.model import FrontDoor
     from sim.staff import StaffPool
 
-STAGES = ("triage", "screening", "partner_check", "decision")
-"""The stages the verification presets reduce to (and whose waits they check)."""
+__all__ = ["STAGES", "decision_onwards", "screening_onwards", "work_the_contact"]
 
 _WORKING = WaitConfig(clock="working")
-BELOW_THRESHOLD = ("nfa_advice", "universal_services", "early_help")
-REFERRAL_OUTCOMES = ("strategy_discussion", "assessment")
-OUTCOMES = REFERRAL_OUTCOMES + BELOW_THRESHOLD
 RE_REFERRAL_WITHIN_MINUTES = 365.0 * 1440.0
 """The DfE counts a referral as a re-referral when it comes within 12 months of the last."""
 
 
-def contact_journey(door: FrontDoor, contact: Contact) -> Process:
-    """One contact from arrival to the manager's decision and what follows it."""
-    fd = door.cfg.front_door
-    if waits_for_panel(door, contact):
-        stepped_up = yield from step_up_panel(door, contact, submitted=contact.key == "backlog")
-        if not stepped_up:  # the panel keeps the family in early help
-            record_outcome(door, contact, "early_help")
-            return
-    door.log.record(contact.id, "contact", door.env.now)
-    if fd.out_of_hours.enabled and not door.is_open():
-        if contact.urgency in fd.out_of_hours.emergency_urgencies:
-            yield from emergency_duty_response(door, contact)
-            return
-        yield from wait_for_opening(door, contact)
-    if contact.source in fd.step_up.sources:
-        yield from task(door, contact, "step_up_documentation", fd.step_up.documentation)
-    yield from work_the_contact(door, contact)
+def work_the_contact(door: FrontDoor, contact: Contact) -> Process:
+    """Triage, screening, partner checks and the decision."""
+    yield from task(door, contact, "triage", door.cfg.front_door.triage)
+    if closed_at_triage(door, contact):
+        decide_outcome(door, contact, certain=True)
+        return
+    yield from screening_onwards(door, contact)
 
 
-def work_the_contact(door: FrontDoor, contact: Contact, start_at: str = "triage") -> Process:
-    """Triage, screening, partner checks and the decision — from ``start_at`` onwards, so a
-    run that starts from today's backlog can pick a contact up where it is waiting."""
-    begin = STAGES.index(start_at)
-    if begin == 0:
-        yield from task(door, contact, "triage", door.cfg.front_door.triage)
-        if closed_at_triage(door, contact):
-            decide_outcome(door, contact, certain=True)
-            return
-    if begin <= 1:
-        if contact.unclear:
-            yield from clarify(door, contact)
-        yield from history_check(door, contact)
-        yield from screen(door, contact)
-    if begin <= 1 and needs_partner_information(door, contact):
+def screening_onwards(door: FrontDoor, contact: Contact) -> Process:
+    """From screening (clarifying an unclear contact first) through partner checks to the
+    decision. A warm start picks up contacts waiting for screening here."""
+    if contact.unclear:
+        yield from clarify(door, contact)
+    yield from history_check(door, contact)
+    yield from screen(door, contact)
+    if needs_partner_information(door, contact):
         yield from seek_consent(door, contact)
         yield from request_partner_information(door, contact)
-    elif begin == 2:  # the backlog's requests are out: wait for the replies
-        yield from request_partner_information(door, contact, requested=True)
+    yield from decision_onwards(door, contact)
+
+
+def decision_onwards(door: FrontDoor, contact: Contact) -> Process:
+    """The manager's decision and what it starts. A warm start picks up contacts waiting for
+    a decision here, and contacts whose partner checks are out after those checks."""
     yield from manager_decision(door, contact)
     decide_outcome(door, contact)
 

@@ -19,7 +19,8 @@ import simpy
 from sim.config import WEEKDAYS, StepUpPanelConfig
 
 if TYPE_CHECKING:
-    from sim.model import Contact, FrontDoor
+    from sim.contacts import Contact
+    from sim.model import FrontDoor
 
 MINUTES_PER_DAY = 1440.0
 

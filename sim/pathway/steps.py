@@ -11,7 +11,8 @@ import simpy
 from sim.config import DistributionConfig, StageConfig, WaitConfig
 
 if TYPE_CHECKING:
-    from sim.model import Contact, FrontDoor
+    from sim.contacts import Contact
+    from sim.model import FrontDoor
     from sim.staff import StaffPool
 
 Process = Generator[simpy.Event, Any, None]

@@ -16,9 +16,9 @@ import pytest
 
 from sim.compose import load
 from sim.log_tables import contact_table
-from sim.model import build
-from sim.pathway.front_door import OUTCOMES
+from sim.replication import build
 from sim.runner import confidence_interval, simulate_replications
+from sim.vocabulary import OUTCOMES
 
 DOWNSTREAM = [
     "run.replications=4",

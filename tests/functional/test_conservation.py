@@ -18,9 +18,9 @@ from sim.compose import load
 from sim.demand import source_hourly_rates
 from sim.log_tables import contact_table
 from sim.metrics import measured_contacts
-from sim.model import build
-from sim.pathway.front_door import OUTCOMES
+from sim.replication import build
 from sim.streams import Streams
+from sim.vocabulary import OUTCOMES
 
 
 @pytest.fixture(scope="module")

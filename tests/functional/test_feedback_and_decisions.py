@@ -17,7 +17,8 @@ import pandas as pd
 
 from sim.compose import load
 from sim.log_tables import contact_table
-from sim.model import FrontDoor, build
+from sim.model import FrontDoor
+from sim.replication import build
 from sim.runner import confidence_interval, simulate_replications
 from tests.functional.test_mechanisms import SHORT, kpis
 

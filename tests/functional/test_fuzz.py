@@ -31,8 +31,8 @@ from sim.compose import conf_dir, load
 from sim.config import BacklogConfig, Config
 from sim.errors import ConfigError
 from sim.model import Window
-from sim.pathway.front_door import STAGES
 from sim.validation import validate
+from sim.vocabulary import STAGES
 from sim.yamlfile import read_yaml, yaml_error
 from tests.console import run_module
 

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from sim.compose import load
-from sim.model import build
+from sim.replication import build
 from sim.runner import confidence_interval, simulate_replications
 
 SHORT = [

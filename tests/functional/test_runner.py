@@ -15,7 +15,8 @@ import pytest
 
 from sim.compose import load
 from sim.config import Config
-from sim.model import MINUTES_PER_DAY, build
+from sim.model import MINUTES_PER_DAY
+from sim.replication import build
 from sim.runner import Results, confidence_interval, simulate_replications, summarise
 
 SMALL = [  # the front door alone: these tests are about the runner, not the downstream teams

@@ -20,7 +20,7 @@ import pytest
 
 from sim.capacity import time_availability
 from sim.compose import load
-from sim.model import build
+from sim.replication import build
 from sim.runner import confidence_interval, simulate_replications
 
 TEAMS = ("north", "south")

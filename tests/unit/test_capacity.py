@@ -32,7 +32,8 @@ from sim.capacity import (
 from sim.compose import load
 from sim.config import AbsenceConfig, Config
 from sim.errors import ConfigError
-from sim.model import MINUTES_PER_DAY, FrontDoor, build
+from sim.model import MINUTES_PER_DAY, FrontDoor
+from sim.replication import build
 from sim.runner import simulate_replications
 from sim.staff import StaffPool
 from sim.teams import Team, workers_in_post
