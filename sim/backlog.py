@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.config import CONCERNS, URGENCIES
+from sim.choice import choose
+from sim.config import CONCERNS, DEFAULT_CONCERN, DEFAULT_URGENCY, URGENCIES
 from sim.pathway.after_decision import child_and_family_assessment, maybe_re_refer
 from sim.pathway.front_door import STAGES, contact_journey, work_the_contact
 from sim.pathway.steps import Process
@@ -49,25 +50,24 @@ def _backlog_contact(
 ) -> Contact:
     """A synthetic contact for backlog item ``seq``: source by share (uniform ``u``),
     attributes by that source's mixes from the item's own stream."""
-    from sim.model import Contact, categorical
+    from sim.model import Contact
 
     demand = door.cfg.demand
     names = tuple(demand.sources)
     if source is None:
-        shares = np.array([demand.sources[n].share for n in names])
-        source = names[
-            min(int(np.searchsorted(np.cumsum(shares), u, side="right")), len(names) - 1)
-        ]
+        # Never empty: validation requires the sources' shares to sum to 1.
+        shares = {n: demand.sources[n].share for n in names}
+        source = choose(u, shares, names, empty=names[0])
     spec = demand.sources[source]
     draws = door.streams(f"backlog:{seq}").random(4)
-    urgency = str(categorical(draws[:1], spec.urgency, URGENCIES)[0])
+    urgency = choose(float(draws[0]), spec.urgency, URGENCIES, empty=DEFAULT_URGENCY)
     contact = Contact(
         id=len(door.contacts),
         source=source,
         seq=seq,
         arrival=0.0,
         urgency=urgency,
-        concern=str(categorical(draws[1:2], spec.concern, CONCERNS)[0]),
+        concern=choose(float(draws[1]), spec.concern, CONCERNS, empty=DEFAULT_CONCERN),
         unclear=bool(draws[2] < spec.unclear),
         threshold_met=referral or bool(draws[3] < spec.threshold_met),
         known_family=True,

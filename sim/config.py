@@ -124,6 +124,12 @@ URGENCIES = ("red", "amber", "green")
 CONCERNS = ("domestic_abuse", "neglect", "missing_exploitation", "abuse", "other")
 """Concern types of a contact (parameters.md §3 rows 6–7)."""
 
+DEFAULT_URGENCY = "green"
+"""What an empty ``demand.sources.<s>.urgency`` mix means: every contact green."""
+
+DEFAULT_CONCERN = "other"
+"""What an empty ``demand.sources.<s>.concern`` mix means: every contact's concern other."""
+
 
 # Dict-valued keys default to EMPTY on purpose: OmegaConf merges a YAML dict *into* a default
 # dict (union of keys), so a non-empty default would leak into every config that sets its own.
@@ -541,8 +547,9 @@ class StrategyDiscussionConfig:
 class Section47Config:
     """Section 47 enquiries (row 16): the child is seen after ``see_child``; the enquiry
     concludes ``outcome_working_days`` after the strategy discussion with an outcome from
-    ``outcomes`` (icpc, cin_plan, nfa). An initial child protection conference is booked
-    ``icpc_lead_working_days`` after the strategy discussion and needs a ``conference`` chair."""
+    ``outcomes`` (icpc, cin_plan, nfa; empty: all nfa). An initial child protection conference
+    is booked ``icpc_lead_working_days`` after the strategy discussion and needs a
+    ``conference`` chair."""
 
     see_child: WaitConfig = field(default_factory=WaitConfig)
     outcome_working_days: DistributionConfig = field(default_factory=DistributionConfig)

@@ -20,7 +20,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Contact", "FrontDoor", "Window", "build", "categorical"]
+__all__ = ["Contact", "FrontDoor", "Window", "build"]
 
 import numpy as np
 import pandas as pd
@@ -28,8 +28,18 @@ import simpy
 
 from sim.arrivals import poisson_arrivals
 from sim.calendar import WorkingCalendar
-from sim.config import CONCERNS, URGENCIES, Config, DistributionConfig, WaitConfig, is_unset
-from sim.contacts import Contact, SourceDraws, categorical
+from sim.choice import choose, choose_many
+from sim.config import (
+    CONCERNS,
+    DEFAULT_CONCERN,
+    DEFAULT_URGENCY,
+    URGENCIES,
+    Config,
+    DistributionConfig,
+    WaitConfig,
+    is_unset,
+)
+from sim.contacts import Contact, SourceDraws
 from sim.demand import inappropriate_removal_probability, source_hourly_rates
 from sim.distributions import make_sampler
 from sim.eventlog import EventLog
@@ -187,8 +197,12 @@ class FrontDoor:
         threshold_met = self._uniform("threshold_met", source, n) < spec.threshold_met
         return SourceDraws(
             times=times,
-            urgency=categorical(self._uniform("urgency", source, n), spec.urgency, URGENCIES),
-            concern=categorical(self._uniform("concern", source, n), spec.concern, CONCERNS),
+            urgency=choose_many(
+                self._uniform("urgency", source, n), spec.urgency, URGENCIES, empty=DEFAULT_URGENCY
+            ),
+            concern=choose_many(
+                self._uniform("concern", source, n), spec.concern, CONCERNS, empty=DEFAULT_CONCERN
+            ),
             unclear_u=self._uniform("unclear", source, n),
             threshold_met=threshold_met,
             known_family=self._uniform("known_family", source, n) < spec.known_family,
@@ -304,10 +318,12 @@ class FrontDoor:
             last_referral=contact.last_referral,
         )
         # Its own draws (keyed by key and seq) decide what it is about.
-        urgency = categorical(np.array([self.chance("urgency", again)]), spec.urgency, URGENCIES)
-        concern = categorical(np.array([self.chance("concern", again)]), spec.concern, CONCERNS)
-        again.urgency = str(urgency[0])
-        again.concern = str(concern[0])
+        again.urgency = choose(
+            self.chance("urgency", again), spec.urgency, URGENCIES, empty=DEFAULT_URGENCY
+        )
+        again.concern = choose(
+            self.chance("concern", again), spec.concern, CONCERNS, empty=DEFAULT_CONCERN
+        )
         taught = self.learning.level(contact.source) if self.learning is not None else 0.0
         fewer = taught * self.cfg.front_door.feedback.learning.unclear_reduction_pct.get(
             contact.source, 0.0

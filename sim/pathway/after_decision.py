@@ -77,7 +77,7 @@ def section_47(door: FrontDoor, contact: Contact) -> Process:
     days = door.minutes("s47_outcome", spec.outcome_working_days, contact)
     concluded = door.add_working_days(started, days)
     yield env.timeout(concluded - env.now)
-    outcome = pick(door.chance("s47.outcome", contact), spec.outcomes, S47_OUTCOMES)
+    outcome = pick(door.chance("s47.outcome", contact), spec.outcomes, S47_OUTCOMES, empty="nfa")
     log.record(contact.id, f"s47_{outcome}", env.now)
     if outcome != "icpc":
         return
