@@ -39,8 +39,9 @@ from matplotlib.figure import Figure
 from omegaconf import OmegaConf
 
 import sim
+from sim.calendar import MINUTES_PER_DAY
 from sim.compose import conf_dir
-from sim.model import MINUTES_PER_DAY, build
+from sim.model import build
 from sim.monitor import StepLevel
 from sim.warmup import RunLengthWarning, mser5
 

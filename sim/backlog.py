@@ -19,13 +19,14 @@ Backlog items are synthetic: their sources and attributes are drawn from the con
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.calendar import _parse_opening_hours
 from sim.choice import choose
 from sim.config import CONCERNS, DEFAULT_CONCERN, DEFAULT_URGENCY, URGENCIES
 from sim.pathway.after_decision import child_and_family_assessment, maybe_re_refer
@@ -35,8 +36,15 @@ from sim.pathway.steps import Process
 if TYPE_CHECKING:
     from sim.model import Contact, FrontDoor
 
-MINUTES_PER_WORKING_DAY = 504.0
-"""Average working minutes in a ChECS working day (4 × 510 + 480) / 5, to turn ages into time."""
+
+def working_minutes_per_day(opening_hours: Mapping[str, Sequence[str]]) -> float:
+    """Average open minutes of a day the front door opens (``calendar.opening_hours``), to
+    turn a case's age in working days into the work already done on it. ChECS's hours give
+    (4 × 510 + 480) / 5 = 504."""
+    # The calendar's own parser (already run by validation), so the hours are read one way.
+    week = _parse_opening_hours(opening_hours)
+    minutes = [sum(end - start for start, end in day) for day in week if day]
+    return sum(minutes) / len(minutes)
 
 
 def _backlog_contact(
@@ -130,7 +138,8 @@ def _resume_front_door(door: FrontDoor, contact: Contact, stage: str) -> Process
 def _resume_assessment(door: FrontDoor, contact: Contact, team: str, under_way: bool) -> Process:
     door.log.record(contact.id, "backlog_referral", door.env.now)
     referred = float(door.calendar.working_day_clock(0.0)) - contact.age_at_start
-    done = contact.age_at_start * MINUTES_PER_WORKING_DAY if under_way else 0.0
+    per_day = working_minutes_per_day(door.cfg.calendar.opening_hours)
+    done = contact.age_at_start * per_day if under_way else 0.0
     yield from child_and_family_assessment(
         door, contact, referred, team_name=team, done_already=done
     )

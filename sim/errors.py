@@ -7,12 +7,19 @@ exits with status 2; library callers can catch it like any ``ValueError``.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 EXIT_BAD_INPUT = 2  # every command line exits with this after the one line about bad input
+
+
+def is_finite_number(value: Any) -> bool:
+    """A number a config key can hold: an int or float, finite, and not a bool (YAML's
+    ``true`` is an int to Python, but never a sensible share, rate or duration)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 class ConfigError(ValueError):

@@ -27,7 +27,7 @@ import pandas as pd
 import simpy
 
 from sim.arrivals import poisson_arrivals
-from sim.calendar import WorkingCalendar
+from sim.calendar import MINUTES_PER_DAY, WorkingCalendar
 from sim.choice import choose, choose_many
 from sim.config import (
     CONCERNS,
@@ -47,8 +47,6 @@ from sim.learning import ReferrerLearning
 from sim.staff import StaffPool
 from sim.streams import Streams
 from sim.teams import Team
-
-MINUTES_PER_DAY = 1440.0
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ naming the config path, the value and what is allowed, so the CLI can print one 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Iterable
 
@@ -31,6 +30,7 @@ from sim.config import (
 from sim.demand import validate_demand_extras
 from sim.distributions import validate_distribution
 from sim.errors import ConfigError
+from sim.errors import is_finite_number as _finite
 from sim.pathway.after_decision import S47_OUTCOMES
 from sim.pathway.front_door import BELOW_THRESHOLD, STAGES
 from sim.theory import check_assumptions
@@ -68,10 +68,6 @@ def require(ok: bool, key: str, value: object, allowed: str) -> None:
     """Raise :class:`ConfigError` unless ``ok``."""
     if not ok:
         raise ConfigError(key, value, allowed)
-
-
-def _finite(value: float) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _names(names: Iterable[str]) -> str:

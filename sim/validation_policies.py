@@ -11,12 +11,9 @@ import math
 from typing import Any
 
 from sim.errors import ConfigError
+from sim.errors import is_finite_number as _number
 
 POLICY_STARTS = ("measured", "warmup")
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _in_range(value: Any, key: str, low: float, high: float, allowed: str) -> None:

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.calendar import MINUTES_PER_DAY
 from sim.config import WaitConfig, is_unset
 from sim.distributions import make_sampler
 from sim.meeting import rendezvous
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from sim.model import Contact, FrontDoor
 
 S47_OUTCOMES = ("icpc", "cin_plan", "nfa")
-MINUTES_PER_DAY = 1440.0
 MAX_TIMELINE_DRAWS = 200
 
 

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.calendar import MINUTES_PER_DAY
 from sim.compose import load
 from sim.config import Config
-from sim.model import MINUTES_PER_DAY, build
+from sim.model import build
 from sim.runner import Results, confidence_interval, simulate_replications, summarise
 
 SMALL = [  # the front door alone: these tests are about the runner, not the downstream teams
