@@ -11,6 +11,7 @@ import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from typing import Any
 
 EXIT_BAD_INPUT = 2  # every command line exits with this after the one line about bad input
@@ -29,7 +30,8 @@ class ConfigError(ValueError):
         self.key = key
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{key}: {value!r} is not allowed; {allowed}")
+        shown = value.value if isinstance(value, Enum) else value  # 'office', not Rota.office
+        super().__init__(f"{key}: {shown!r} is not allowed; {allowed}")
 
 
 @contextmanager
