@@ -198,15 +198,16 @@ class RunConfig:
 
     ``executor`` says where replications run when ``jobs > 1`` (:mod:`sim.executors`:
     ``process``, ``serial``, ``dask``, ``ray``); results are identical for every choice.
+    The defaults are those of ``conf/run/default.yaml`` (a test keeps the two equal).
     """
 
     replications: int = 5
     seed: int = 20250227
     start_date: str = "2025-04-07"
-    warmup_days: float = 28.0
+    warmup_days: float = 560.0
     horizon_days: float = 182.0
     drain_days: float = 28.0
-    jobs: int = 1
+    jobs: int = 2
     executor: ExecutorKind = ExecutorKind.process
     event_log: bool = True
     plots: bool = True
@@ -318,7 +319,7 @@ class DemandConfig:
     day alike) or 168 (hour of week, Monday 00:00 first).
     """
 
-    annual_contacts: float = 16000.0
+    annual_contacts: float = 15050.0
     growth_pct_per_year: float = 0.0
     growth_start: PolicyStart = PolicyStart.measured
     sources: dict[str, SourceConfig] = field(default_factory=dict)
@@ -875,7 +876,7 @@ class CostsConfig:
 
     roles: dict[str, RoleCostConfig] = field(default_factory=dict)
     pool_roles: dict[str, str] = field(default_factory=dict)
-    default_role: str | None = None
+    default_role: str | None = "social_worker"
     team_role: str = "social_worker"
     partner_staff_paid_by: Payer = Payer.partner_agencies
 
