@@ -39,8 +39,8 @@ from matplotlib.figure import Figure
 from omegaconf import OmegaConf
 
 import sim
+from sim.calendar import MINUTES_PER_DAY
 from sim.compose import conf_dir
-from sim.model import MINUTES_PER_DAY
 from sim.monitor import StepLevel
 from sim.replication import build
 from sim.warmup import RunLengthWarning, mser5

@@ -37,9 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
-from scipy.special import stdtrit
 
-from sim.runner import confidence_interval
+from sim.intervals import confidence_interval, t_quantile, welch, welch_interval
 
 #: Columns of every comparison table (``compare_scenarios`` puts ``scenario`` first).
 COLUMNS = ["kpi", "base_mean", "other_mean", "difference", "ci_low", "ci_high", "n", "real"]
@@ -123,7 +122,7 @@ def independent_differences(
         b = base_idx[kpi].to_numpy(dtype=float)
         o = other_idx[kpi].to_numpy(dtype=float)
         b, o = b[~np.isnan(b)], o[~np.isnan(o)]
-        rows.append(_row(kpi, b, o, _welch(b, o, level), min(b.size, o.size)))
+        rows.append(_row(kpi, b, o, welch_interval(b, o, level), min(b.size, o.size)))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -207,36 +206,20 @@ def tost(
         b, o = b[~np.isnan(b)], o[~np.isnan(o)]
         if b.size < 2 or o.size < 2:
             return Equivalence(nan, nan, nan, margin, nan, False)
-        vb, vo = b.var(ddof=1) / b.size, o.var(ddof=1) / o.size
-        difference, se = float(o.mean() - b.mean()), float(np.sqrt(vb + vo))
-        dof = (vb + vo) ** 2 / (vb**2 / (b.size - 1) + vo**2 / (o.size - 1)) if se > 0 else 1.0
+        difference, variance, dof = welch(b, o)
+        se = float(np.sqrt(variance))
     if se == 0.0:
         inside = abs(difference) < margin
         return Equivalence(
             difference, difference, difference, margin, 0.0 if inside else 1.0, inside
         )
-    half = float(stats.t.ppf(1.0 - alpha, dof)) * se
+    half = t_quantile(1.0 - alpha, dof) * se
     p_lower = float(stats.t.sf((difference + margin) / se, dof))  # H0: difference ≤ −margin
     p_upper = float(stats.t.cdf((difference - margin) / se, dof))  # H0: difference ≥ +margin
     p_value = max(p_lower, p_upper)
     return Equivalence(
         difference, difference - half, difference + half, margin, p_value, p_value < alpha
     )
-
-
-def _welch(b: np.ndarray, o: np.ndarray, level: float) -> tuple[float, float, float]:
-    if b.size == 0 or o.size == 0:
-        return float("nan"), float("nan"), float("nan")
-    difference = float(o.mean() - b.mean())
-    if b.size < 2 or o.size < 2:
-        return difference, float("nan"), float("nan")
-    vb, vo = b.var(ddof=1) / b.size, o.var(ddof=1) / o.size
-    se2 = vb + vo
-    if se2 == 0.0:
-        return difference, difference, difference
-    dof = se2**2 / (vb**2 / (b.size - 1) + vo**2 / (o.size - 1))
-    half = float(stdtrit(dof, 0.5 + level / 2) * np.sqrt(se2))
-    return difference, difference - half, difference + half
 
 
 def _row(

@@ -175,7 +175,11 @@ def config_error_from(exc: Exception, overrides: Sequence[str] = ()) -> ConfigEr
     keyed = [line.split("full_key:", 1)[1].strip() for line in lines if "full_key:" in line]
     if keyed and not getattr(cause, "full_key", None):
         reason = lines[1].strip() if len(lines) > 1 else first
-        return ConfigError(keyed[0], f"in {first.split(':')[0].removeprefix('In ')}", reason)
+        where = first.split(":")[0].removeprefix("In ")
+        choice = ENUM_CHOICES.search(reason)
+        if choice:  # a bad enum value in a YAML file: name the value, the choices, the file
+            return ConfigError(keyed[0], choice[1], f"{_one_of(choice[2])} (in {where})")
+        return ConfigError(keyed[0], f"in {where}", reason)
     if isinstance(cause, MissingConfigException) and cause.missing_cfg_file:
         group, _, name = cause.missing_cfg_file.rpartition("/")
         options = [o for o in (cause.options or []) if o != "schema"]
@@ -190,8 +194,19 @@ def config_error_from(exc: Exception, overrides: Sequence[str] = ()) -> ConfigEr
         return ConfigError(*_typed_override(key, overrides), UNKNOWN_KEY_HINT)
     if key:
         given = getattr(cause, "value", None)
+        choice = ENUM_CHOICES.search(first)
+        if choice:  # a bad value for an enum key: "Invalid value 'x', expected one of [a, b]"
+            first = _one_of(choice[2])
         return ConfigError(key, given if given is not None else _typed_value(key, overrides), first)
     return ConfigError("override", " ".join(overrides) or "?", first)
+
+
+ENUM_CHOICES = re.compile(r"^Invalid value '(.*)', expected one of \[(.*)\]$")
+"""OmegaConf's message for a bad value of an enum-typed key (sim.config's choices)."""
+
+
+def _one_of(choices: str) -> str:
+    return f"must be one of {', '.join(sorted(choices.split(', ')))}"
 
 
 UNKNOWN_KEY_HINT = "no such key in the config (see `frontdoor --cfg job` for every key)"

@@ -11,10 +11,129 @@ clock times are ``HH:MM`` in local (naive) time.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import types
+import typing
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from hydra.core.config_store import ConfigStore
+
+from sim.errors import ConfigError
+
+# The string choices of the config, as enums so that composing a config rejects a bad value
+# naming its key (OmegaConf checks enum fields). Member names equal their values, lower-case:
+# OmegaConf saves an enum by name, so a saved config.yaml reads ``clock: working``, and a
+# StrEnum member compares, hashes and formats as its value (``clock == "working"`` holds).
+
+
+class Dist(StrEnum):
+    """A distribution family (``dist``); :mod:`sim.distributions` reads each one's keys."""
+
+    exponential = "exponential"
+    lognormal = "lognormal"
+    gamma = "gamma"
+    triangular = "triangular"
+    uniform = "uniform"
+    deterministic = "deterministic"
+    empirical = "empirical"
+
+
+class Clock(StrEnum):
+    """What a wait counts (``clock``): working minutes (paused while closed) or plain minutes."""
+
+    working = "working"
+    calendar = "calendar"
+
+
+if TYPE_CHECKING:
+    # Until sim/pathway/front_door.py (being rewritten elsewhere) builds its working-time
+    # wait with Clock.working rather than "working": the type checker accepts both there.
+    ClockValue: TypeAlias = Clock | str
+else:
+    ClockValue = Clock
+
+
+class Rota(StrEnum):
+    """When a pool is on duty (``rota``): opening hours, closed hours, or 24/7."""
+
+    office = "office"
+    out_of_hours = "out_of_hours"
+    always = "always"
+
+
+class ExecutorKind(StrEnum):
+    """Where parallel replications run (``run.executor``; :mod:`sim.executors`)."""
+
+    process = "process"
+    serial = "serial"
+    dask = "dask"
+    ray = "ray"
+
+
+class VerificationKind(StrEnum):
+    """Which queueing-theory result a verification preset is checked against."""
+
+    none = "none"
+    mmc = "mmc"
+    tandem = "tandem"
+    deterministic = "deterministic"
+    unlimited = "unlimited"
+    priority_mmc = "priority_mmc"
+
+
+class Payer(StrEnum):
+    """Who pays a role's staff (``paid_by``, ``costs.partner_staff_paid_by``)."""
+
+    local_authority = "local_authority"
+    partner_agencies = "partner_agencies"
+
+
+class PolicyStart(StrEnum):
+    """When a policy clock starts (``start``, ``growth_start``): the measured window or the run."""
+
+    measured = "measured"
+    warmup = "warmup"
+
+
+def check_choices(node: Any, key: str = "") -> None:
+    """Raise :class:`ConfigError` for an enum-typed key holding something not of its enum.
+
+    Composing a config (Hydra, OmegaConf) already refuses a bad choice naming its key; this is
+    the same check for a config built or changed in Python (``dataclasses.replace(cfg.run,
+    executor="threads")``), which nothing else type-checks at run time.
+    """
+    if isinstance(node, dict):
+        for name, value in node.items():
+            check_choices(value, f"{key}.{name}" if key else str(name))
+        return
+    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        return
+    for name, choices in _enum_fields(type(node)).items():
+        value = getattr(node, name)
+        if value is not None and value not in choices.__members__.values():
+            raise ConfigError(
+                f"{key}.{name}" if key else name,
+                value,
+                f"must be one of {', '.join(sorted(choices.__members__))}",
+            )
+    for f in dataclasses.fields(node):
+        check_choices(getattr(node, f.name), f"{key}.{f.name}" if key else f.name)
+
+
+@functools.cache
+def _enum_fields(cls: type) -> dict[str, type[StrEnum]]:
+    """The fields of dataclass ``cls`` typed with one of the enums above (or it | None)."""
+    found: dict[str, type[StrEnum]] = {}
+    for name, hint in typing.get_type_hints(cls).items():
+        options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        for option in options:
+            if isinstance(option, type) and issubclass(option, StrEnum):
+                found[name] = option
+    return found
+
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -35,7 +154,7 @@ class DistributionConfig:
     - ``empirical``: ``values`` (resampled with replacement), optional ``weights``
     """
 
-    dist: str = "deterministic"
+    dist: Dist = Dist.deterministic
     mean: float | None = None
     cv: float | None = None
     median: float | None = None
@@ -51,7 +170,7 @@ class DistributionConfig:
 
 def is_unset(dist: DistributionConfig) -> bool:
     """A duration nobody gave (the schema default): read as zero minutes where optional."""
-    return dist.dist == "deterministic" and dist.value is None
+    return dist.dist == Dist.deterministic and dist.value is None
 
 
 @dataclass
@@ -79,16 +198,17 @@ class RunConfig:
 
     ``executor`` says where replications run when ``jobs > 1`` (:mod:`sim.executors`:
     ``process``, ``serial``, ``dask``, ``ray``); results are identical for every choice.
+    The defaults are those of ``conf/run/default.yaml`` (a test keeps the two equal).
     """
 
     replications: int = 5
     seed: int = 20250227
     start_date: str = "2025-04-07"
-    warmup_days: float = 28.0
+    warmup_days: float = 560.0
     horizon_days: float = 182.0
     drain_days: float = 28.0
-    jobs: int = 1
-    executor: str = "process"
+    jobs: int = 2
+    executor: ExecutorKind = ExecutorKind.process
     event_log: bool = True
     plots: bool = True
     auto_replications: AutoReplicationsConfig = field(default_factory=AutoReplicationsConfig)
@@ -123,6 +243,12 @@ URGENCIES = ("red", "amber", "green")
 
 CONCERNS = ("domestic_abuse", "neglect", "missing_exploitation", "abuse", "other")
 """Concern types of a contact (parameters.md §3 rows 6–7)."""
+
+DEFAULT_URGENCY = "green"
+"""What an empty ``demand.sources.<s>.urgency`` mix means: every contact green."""
+
+DEFAULT_CONCERN = "other"
+"""What an empty ``demand.sources.<s>.concern`` mix means: every contact's concern other."""
 
 
 # Dict-valued keys default to EMPTY on purpose: OmegaConf merges a YAML dict *into* a default
@@ -182,7 +308,7 @@ class ThresholdTrainingConfig:
     reduction_pct: float = 0.0
     start_day: float = 0.0
     learning_lag_days: float = 180.0
-    start: str = "measured"
+    start: PolicyStart = PolicyStart.measured
 
 
 @dataclass
@@ -193,9 +319,9 @@ class DemandConfig:
     day alike) or 168 (hour of week, Monday 00:00 first).
     """
 
-    annual_contacts: float = 16000.0
+    annual_contacts: float = 15050.0
     growth_pct_per_year: float = 0.0
-    growth_start: str = "measured"
+    growth_start: PolicyStart = PolicyStart.measured
     sources: dict[str, SourceConfig] = field(default_factory=dict)
     profiles: dict[str, list[float]] = field(default_factory=lambda: {"flat": [1.0]})
     school_terms: SchoolTermsConfig = field(default_factory=SchoolTermsConfig)
@@ -239,7 +365,7 @@ class PoolConfig:
     """
 
     staff: int = 1
-    rota: str = "office"
+    rota: Rota = Rota.office
     time_factor: float = 1.0
     absence: AbsenceConfig = field(default_factory=AbsenceConfig)
 
@@ -274,7 +400,7 @@ class WaitConfig:
     door is closed; 1 working day ≈ 510 minutes Mon–Thu); ``calendar`` in plain minutes.
     """
 
-    clock: str = "working"
+    clock: ClockValue = Clock.working
     duration: DistributionConfig = field(default_factory=DistributionConfig)
 
 
@@ -468,7 +594,7 @@ class LearningConfig:
     inappropriate_reduction_pct: dict[str, float] = field(default_factory=dict)
     unclear_reduction_pct: dict[str, float] = field(default_factory=dict)
     lag_days: float = 180.0
-    start: str = "measured"
+    start: PolicyStart = PolicyStart.measured
 
 
 @dataclass
@@ -541,8 +667,9 @@ class StrategyDiscussionConfig:
 class Section47Config:
     """Section 47 enquiries (row 16): the child is seen after ``see_child``; the enquiry
     concludes ``outcome_working_days`` after the strategy discussion with an outcome from
-    ``outcomes`` (icpc, cin_plan, nfa). An initial child protection conference is booked
-    ``icpc_lead_working_days`` after the strategy discussion and needs a ``conference`` chair."""
+    ``outcomes`` (icpc, cin_plan, nfa; empty: all nfa). An initial child protection conference
+    is booked ``icpc_lead_working_days`` after the strategy discussion and needs a
+    ``conference`` chair."""
 
     see_child: WaitConfig = field(default_factory=WaitConfig)
     outcome_working_days: DistributionConfig = field(default_factory=DistributionConfig)
@@ -667,7 +794,7 @@ class BacklogConfig:
 class VerificationConfig:
     """Which queueing-theory result a verification preset is checked against (``none`` = none)."""
 
-    kind: str = "none"
+    kind: VerificationKind = VerificationKind.none
 
 
 @dataclass
@@ -709,7 +836,7 @@ def register_configs() -> None:
         cs.store(group=group, name="schema", node=schema)
 
 
-PAYERS = ("local_authority", "partner_agencies")
+PAYERS = tuple(Payer)
 """Who pays a role's staff (``costs.roles.<role>.paid_by``, ``costs.partner_staff_paid_by``)."""
 
 
@@ -732,7 +859,7 @@ class RoleCostConfig:
     agency_premium: float = 1.4
     vacancy_factor: float = 0.05
     productive_hours_per_fte: float = 1325.0
-    paid_by: str | None = "local_authority"
+    paid_by: Payer | None = Payer.local_authority
 
 
 @dataclass
@@ -749,9 +876,9 @@ class CostsConfig:
 
     roles: dict[str, RoleCostConfig] = field(default_factory=dict)
     pool_roles: dict[str, str] = field(default_factory=dict)
-    default_role: str | None = None
+    default_role: str | None = "social_worker"
     team_role: str = "social_worker"
-    partner_staff_paid_by: str = "partner_agencies"
+    partner_staff_paid_by: Payer = Payer.partner_agencies
 
 
 # Defined after the root schema (the finance group was added last); registered like the rest.

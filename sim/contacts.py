@@ -57,19 +57,6 @@ class Contact:
         self.key = self.key or self.source
 
 
-def categorical(u: np.ndarray, mix: dict[str, float], names: tuple[str, ...]) -> np.ndarray:
-    """Map uniforms to category names by the cumulative mix (names in a fixed order).
-
-    An empty mix puts everything in the last category (green; "other").
-    """
-    if not mix:
-        return np.full(u.shape, names[-1], dtype=object)
-    probabilities = np.array([mix.get(name, 0.0) for name in names], dtype=float)
-    edges = np.cumsum(probabilities / probabilities.sum())
-    index = np.minimum(np.searchsorted(edges, u, side="right"), len(names) - 1)
-    return np.asarray(names, dtype=object)[index]
-
-
 @dataclass(frozen=True)
 class SourceDraws:
     """One source's contacts, drawn up front: arrival times and per-contact attributes.

@@ -35,14 +35,15 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.arrivals import HOURS_PER_YEAR, hourly_rates
+from sim.calendar import MINUTES_PER_DAY
 from sim.errors import ConfigError
+from sim.errors import is_finite_number as _finite
 from sim.terms import school_holiday_days, validate_school_terms
 
 FloatArray = npt.NDArray[np.float64]
 
 DAYS_PER_YEAR = 365
 HOURS_PER_DAY = 24
-MINUTES_PER_DAY = 1440.0
 _YEAR_HOURS = int(HOURS_PER_YEAR)  # 8760 = 365 × 24
 
 
@@ -141,10 +142,6 @@ def inappropriate_removal_probability(training: Any, t_minutes: npt.ArrayLike) -
     # 1 − exp(−x) without cancellation; a zero lag is a step.
     ramp = np.ones_like(since) if lag == 0.0 else -np.expm1(-np.maximum(since, 0.0) / lag)
     return np.where(since >= 0.0, full * ramp, 0.0)
-
-
-def _finite(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def validate_demand_extras(demand: Any) -> None:

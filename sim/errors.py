@@ -7,12 +7,20 @@ exits with status 2; library callers can catch it like any ``ValueError``.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from typing import Any
 
 EXIT_BAD_INPUT = 2  # every command line exits with this after the one line about bad input
+
+
+def is_finite_number(value: Any) -> bool:
+    """A number a config key can hold: an int or float, finite, and not a bool (YAML's
+    ``true`` is an int to Python, but never a sensible share, rate or duration)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 class ConfigError(ValueError):
@@ -22,7 +30,8 @@ class ConfigError(ValueError):
         self.key = key
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{key}: {value!r} is not allowed; {allowed}")
+        shown = value.value if isinstance(value, Enum) else value  # 'office', not Rota.office
+        super().__init__(f"{key}: {shown!r} is not allowed; {allowed}")
 
 
 @contextmanager

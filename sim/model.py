@@ -20,16 +20,26 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["Contact", "FrontDoor", "Window", "categorical", "world"]
+__all__ = ["Contact", "FrontDoor", "Window", "world"]
 
 import numpy as np
 import pandas as pd
 import simpy
 
 from sim.arrivals import poisson_arrivals
-from sim.calendar import WorkingCalendar
-from sim.config import CONCERNS, URGENCIES, Config, DistributionConfig, WaitConfig, is_unset
-from sim.contacts import Contact, SourceDraws, categorical
+from sim.calendar import MINUTES_PER_DAY, WorkingCalendar
+from sim.choice import choose, choose_many
+from sim.config import (
+    CONCERNS,
+    DEFAULT_CONCERN,
+    DEFAULT_URGENCY,
+    URGENCIES,
+    Config,
+    DistributionConfig,
+    WaitConfig,
+    is_unset,
+)
+from sim.contacts import Contact, SourceDraws
 from sim.demand import inappropriate_removal_probability, source_hourly_rates
 from sim.distributions import make_sampler
 from sim.eventlog import EventLog
@@ -37,8 +47,6 @@ from sim.learning import ReferrerLearning
 from sim.staff import StaffPool
 from sim.streams import Streams
 from sim.teams import Team
-
-MINUTES_PER_DAY = 1440.0
 
 
 @dataclass(frozen=True)
@@ -198,8 +206,12 @@ class FrontDoor:
         threshold_met = self._uniform("threshold_met", source, n) < spec.threshold_met
         return SourceDraws(
             times=times,
-            urgency=categorical(self._uniform("urgency", source, n), spec.urgency, URGENCIES),
-            concern=categorical(self._uniform("concern", source, n), spec.concern, CONCERNS),
+            urgency=choose_many(
+                self._uniform("urgency", source, n), spec.urgency, URGENCIES, empty=DEFAULT_URGENCY
+            ),
+            concern=choose_many(
+                self._uniform("concern", source, n), spec.concern, CONCERNS, empty=DEFAULT_CONCERN
+            ),
             unclear_u=self._uniform("unclear", source, n),
             threshold_met=threshold_met,
             known_family=self._uniform("known_family", source, n) < spec.known_family,
@@ -322,10 +334,12 @@ class FrontDoor:
             last_referral=contact.last_referral,
         )
         # Its own draws (keyed by key and seq) decide what it is about.
-        urgency = categorical(np.array([self.chance("urgency", again)]), spec.urgency, URGENCIES)
-        concern = categorical(np.array([self.chance("concern", again)]), spec.concern, CONCERNS)
-        again.urgency = str(urgency[0])
-        again.concern = str(concern[0])
+        again.urgency = choose(
+            self.chance("urgency", again), spec.urgency, URGENCIES, empty=DEFAULT_URGENCY
+        )
+        again.concern = choose(
+            self.chance("concern", again), spec.concern, CONCERNS, empty=DEFAULT_CONCERN
+        )
         taught = self.learning.level(contact.source) if self.learning is not None else 0.0
         fewer = taught * self.cfg.front_door.feedback.learning.unclear_reduction_pct.get(
             contact.source, 0.0

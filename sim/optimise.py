@@ -33,13 +33,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import stdtrit
 
+from sim import intervals
 from sim.compose import load
 from sim.config import Config, RunConfig
 from sim.costs import annual_staff_cost
 from sim.errors import ConfigError
-from sim.runner import confidence_interval, simulate_replications
+from sim.intervals import confidence_interval
+from sim.runner import simulate_replications
 
 CONFIDENCE = 0.95
 
@@ -99,13 +100,7 @@ def one_sided_bound(values: np.ndarray, op: str, level: float = CONFIDENCE) -> f
 
     With one replication there is no interval: the bound is ±infinity (never confident).
     """
-    values = np.asarray(values, dtype=float)
-    values = values[~np.isnan(values)]
-    if values.size < 2:
-        return -math.inf if op == ">=" else math.inf
-    half = stdtrit(values.size - 1, level) * values.std(ddof=1) / math.sqrt(values.size)
-    mean = float(values.mean())
-    return mean - float(half) if op == ">=" else mean + float(half)
+    return intervals.one_sided_bound(values, op == ">=", level)
 
 
 def shortfall(targets: Sequence[Target], bounds: dict[str, float]) -> float:

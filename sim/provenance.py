@@ -61,5 +61,5 @@ def provenance(cfg: Config, overrides: list[str] | None = None) -> dict[str, Any
         "replications": cfg.run.replications,
         "overrides": list(overrides or []),
         "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "config": OmegaConf.to_container(OmegaConf.structured(cfg), resolve=True),
+        "config": OmegaConf.to_container(OmegaConf.structured(cfg), resolve=True, enum_to_str=True),
     }

@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit
 
 from sim.config import Config
 from sim.errors import ConfigError
 from sim.eventlog import EventLogFile
 from sim.executors import Executor, executor
+from sim.intervals import confidence_interval
 from sim.log_tables import contact_table
 from sim.metrics import kpis_from, measured_contacts, queue_profile
 from sim.replication import build
@@ -90,22 +90,6 @@ def run_replication(cfg: Config, replication: int, keep_events: bool = True) -> 
     queues = queue_profile(door)
     queues.insert(0, "replication", replication)
     return ReplicationResult(replication, kpis, decisions, queues, events if keep_events else None)
-
-
-def confidence_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and Student-t confidence interval of independent replications (NaNs ignored).
-
-    With fewer than two values the interval is undefined and returned as NaN.
-    """
-    values = np.asarray(values, dtype=float)
-    values = values[~np.isnan(values)]
-    if values.size == 0:
-        return float("nan"), float("nan"), float("nan")
-    mean = float(values.mean())
-    if values.size < 2:
-        return mean, float("nan"), float("nan")
-    half = stdtrit(values.size - 1, 0.5 + level / 2) * values.std(ddof=1) / np.sqrt(values.size)
-    return mean, mean - float(half), mean + float(half)
 
 
 def summarise(replications: pd.DataFrame) -> dict[str, dict[str, float]]:

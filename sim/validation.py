@@ -10,7 +10,6 @@ naming the config path, the value and what is allowed, so the CLI can print one 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Iterable
 
@@ -26,23 +25,23 @@ from sim.config import (
     DistributionConfig,
     StageConfig,
     WaitConfig,
+    check_choices,
     is_unset,
 )
 from sim.demand import validate_demand_extras
 from sim.distributions import validate_distribution
 from sim.errors import ConfigError
+from sim.errors import is_finite_number as _finite
 from sim.theory import check_assumptions
 from sim.validation_policies import validate_policies
 from sim.vocabulary import BELOW_THRESHOLD, S47_OUTCOMES, STAGES
 
-ROTAS = ("office", "out_of_hours", "always")
-VERIFICATION_KINDS = ("none", "mmc", "tandem", "deterministic", "unlimited", "priority_mmc")
-CLOCKS = ("working", "calendar")
 SHARE_TOLERANCE = 1e-6
 
 
 def validate(cfg: Config) -> None:
     """Raise :class:`ConfigError` for the first domain rule ``cfg`` breaks."""
+    check_choices(cfg)  # a Config built in Python skipped the enum checks of composing
     _validate_run(cfg)
     check_bounds(cfg)  # plausibility limits (sim/bounds.py), before anything is built
     validate_calendar_config(cfg.calendar)
@@ -53,12 +52,6 @@ def validate(cfg: Config) -> None:
     _stage(cfg.after_decision.referral_nfa.review, cfg, "after_decision.referral_nfa.review")
     validate_policies(cfg)
     _validate_backlog(cfg)
-    if cfg.verification.kind not in VERIFICATION_KINDS:
-        raise ConfigError(
-            "verification.kind",
-            cfg.verification.kind,
-            f"must be one of {_names(VERIFICATION_KINDS)}",
-        )
     check_assumptions(cfg)
     _validate_costs(cfg)
 
@@ -67,10 +60,6 @@ def require(ok: bool, key: str, value: object, allowed: str) -> None:
     """Raise :class:`ConfigError` unless ``ok``."""
     if not ok:
         raise ConfigError(key, value, allowed)
-
-
-def _finite(value: float) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _names(names: Iterable[str]) -> str:
@@ -97,9 +86,8 @@ def _validate_run(cfg: Config) -> None:
         run.horizon_days,
         "must be a number > 0 (days)",
     )
-    from sim.executors import KINDS, require_available
+    from sim.executors import require_available
 
-    require(run.executor in KINDS, "run.executor", run.executor, f"must be one of {_names(KINDS)}")
     if run.jobs > 1:  # the executor is only used for parallel runs
         require_available(run.executor)
     auto = run.auto_replications
@@ -165,7 +153,6 @@ def _duration(dist: DistributionConfig, key: str, required: bool = False) -> Non
 
 
 def _wait(wait: WaitConfig, key: str, required: bool = False) -> None:
-    require(wait.clock in CLOCKS, f"{key}.clock", wait.clock, f"must be one of {_names(CLOCKS)}")
     _duration(wait.duration, f"{key}.duration", required)
 
 
@@ -231,7 +218,6 @@ def _validate_staffing(cfg: Config) -> None:
     for name, pool in cfg.staffing.pools.items():
         key = f"staffing.pools.{name}"
         require(pool.staff >= 1, f"{key}.staff", pool.staff, "must be an integer ≥ 1 (people)")
-        require(pool.rota in ROTAS, f"{key}.rota", pool.rota, f"must be one of {_names(ROTAS)}")
         _positive(pool.time_factor, f"{key}.time_factor")
         _validate_absence(pool.absence, f"{key}.absence")
 
@@ -557,8 +543,6 @@ def _validate_costs(cfg: Config) -> None:
 
     A config without roles (a bare ``Config()``) has no costs group and is not costed.
     """
-    from sim.config import PAYERS
-
     costs = cfg.costs
     if not costs.roles:
         return
@@ -596,19 +580,6 @@ def _validate_costs(cfg: Config) -> None:
             role.productive_hours_per_fte,
             "must be at most the hours in a year",
         )
-        if role.paid_by is not None:
-            require(
-                role.paid_by in PAYERS,
-                f"{key}.paid_by",
-                role.paid_by,
-                f"must be null or one of {_names(PAYERS)}",
-            )
-    require(
-        costs.partner_staff_paid_by in PAYERS,
-        "costs.partner_staff_paid_by",
-        costs.partner_staff_paid_by,
-        f"must be one of {_names(PAYERS)}",
-    )
     known = f"must be one of costs.roles: {_names(costs.roles)}"
     for pool, role_name in costs.pool_roles.items():
         require(role_name in costs.roles, f"costs.pool_roles.{pool}", role_name, known)

@@ -11,12 +11,7 @@ import math
 from typing import Any
 
 from sim.errors import ConfigError
-
-POLICY_STARTS = ("measured", "warmup")
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+from sim.errors import is_finite_number as _number
 
 
 def _in_range(value: Any, key: str, low: float, high: float, allowed: str) -> None:
@@ -24,20 +19,11 @@ def _in_range(value: Any, key: str, low: float, high: float, allowed: str) -> No
         raise ConfigError(key, value, allowed)
 
 
-def _start(value: str, key: str) -> None:
-    if value not in POLICY_STARTS:
-        raise ConfigError(key, value, f"must be one of {', '.join(POLICY_STARTS)}")
-
-
 def validate_policies(cfg: Any) -> None:
     """Raise :class:`ConfigError` for the first rule broken by the policy and decision keys."""
     sources = cfg.demand.sources
-    _start(cfg.demand.growth_start, "demand.growth_start")
-    for name, training in cfg.demand.threshold_training.items():
-        _start(training.start, f"demand.threshold_training.{name}.start")
     learning = cfg.front_door.feedback.learning
     key = "front_door.feedback.learning"
-    _start(learning.start, f"{key}.start")
     for attr in ("inappropriate_reduction_pct", "unclear_reduction_pct"):
         for source, pct in getattr(learning, attr).items():
             if source not in sources:

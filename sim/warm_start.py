@@ -18,11 +18,15 @@ Backlog items are synthetic: their sources and attributes are drawn from the con
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.contacts import Contact, categorical
+from sim.calendar import _parse_opening_hours
+from sim.choice import choose
+from sim.config import DEFAULT_CONCERN, DEFAULT_URGENCY
+from sim.contacts import Contact
 from sim.log_tables import contact_table
 from sim.pathway.after_decision import child_and_family_assessment, maybe_re_refer
 from sim.pathway.front_door import (
@@ -38,8 +42,15 @@ from sim.vocabulary import CONCERNS, STAGES, URGENCIES
 if TYPE_CHECKING:
     from sim.model import FrontDoor
 
-MINUTES_PER_WORKING_DAY = 504.0
-"""Average working minutes in a ChECS working day (4 × 510 + 480) / 5, to turn ages into time."""
+
+def working_minutes_per_day(opening_hours: Mapping[str, Sequence[str]]) -> float:
+    """Average open minutes of a day the front door opens (``calendar.opening_hours``), to
+    turn a case's age in working days into the work already done on it. ChECS's hours give
+    (4 × 510 + 480) / 5 = 504."""
+    # The calendar's own parser (already run by validation), so the hours are read one way.
+    week = _parse_opening_hours(opening_hours)
+    minutes = [sum(end - start for start, end in day) for day in week if day]
+    return sum(minutes) / len(minutes)
 
 
 def _backlog_contact(
@@ -56,20 +67,19 @@ def _backlog_contact(
     demand = door.cfg.demand
     names = tuple(demand.sources)
     if source is None:
-        shares = np.array([demand.sources[n].share for n in names])
-        source = names[
-            min(int(np.searchsorted(np.cumsum(shares), u, side="right")), len(names) - 1)
-        ]
+        # Never empty: validation requires the sources' shares to sum to 1.
+        shares = {n: demand.sources[n].share for n in names}
+        source = choose(u, shares, names, empty=names[0])
     spec = demand.sources[source]
     draws = door.streams(f"backlog:{seq}").random(4)
-    urgency = str(categorical(draws[:1], spec.urgency, URGENCIES)[0])
+    urgency = choose(float(draws[0]), spec.urgency, URGENCIES, empty=DEFAULT_URGENCY)
     contact = Contact(
         id=len(door.contacts),
         source=source,
         seq=seq,
         arrival=0.0,
         urgency=urgency,
-        concern=str(categorical(draws[1:2], spec.concern, CONCERNS)[0]),
+        concern=choose(float(draws[1]), spec.concern, CONCERNS, empty=DEFAULT_CONCERN),
         unclear=bool(draws[2] < spec.unclear),
         threshold_met=referral or bool(draws[3] < spec.threshold_met),
         known_family=True,
@@ -141,7 +151,8 @@ def _resume_front_door(door: FrontDoor, contact: Contact, stage: str) -> Process
 def _resume_assessment(door: FrontDoor, contact: Contact, team: str, under_way: bool) -> Process:
     door.log.record(contact.id, "backlog_referral", door.env.now)
     referred = float(door.calendar.working_day_clock(0.0)) - contact.age_at_start
-    done = contact.age_at_start * MINUTES_PER_WORKING_DAY if under_way else 0.0
+    per_day = working_minutes_per_day(door.cfg.calendar.opening_hours)
+    done = contact.age_at_start * per_day if under_way else 0.0
     yield from child_and_family_assessment(
         door, contact, referred, team_name=team, done_already=done
     )

@@ -84,12 +84,10 @@ def mser_statistic(series: np.ndarray, batch: int = BATCH) -> np.ndarray:
 def mser(series: np.ndarray, batch: int = BATCH) -> int:
     """Truncation point chosen by MSER on batches of ``batch``: a position in ``series``.
 
-    Discard ``series[:k]`` for the returned ``k``. Ties go to the smaller truncation.
+    Discard ``series[:k]`` for the returned ``k``: batch means of ``batch`` consecutive values,
+    the ``d`` minimising MSER over the first half of the batches, returned as ``batch · d``.
+    Ties go to the smaller truncation. See the module docstring for method and limits.
     """
-    return _truncation(series, batch, stacklevel=3)
-
-
-def _truncation(series: np.ndarray, batch: int, stacklevel: int) -> int:
     stats = mser_statistic(series, batch)
     d = int(np.argmin(stats))
     if d == stats.size - 1 and d > 0:
@@ -97,15 +95,10 @@ def _truncation(series: np.ndarray, batch: int, stacklevel: int) -> int:
             f"MSER's minimum is at the largest truncation considered ({d * batch} of "
             f"{np.asarray(series).size} values): the run may be too short to reach steady state",
             RunLengthWarning,
-            stacklevel=stacklevel,
+            stacklevel=2,
         )
     return d * batch
 
 
-def mser5(series: np.ndarray) -> int:
-    """MSER-5 truncation point: index into ``series`` of the first value to keep.
-
-    Batch means of 5 consecutive values; the ``d`` minimising MSER over the first half of the
-    batches; returned as ``5 d``. See the module docstring for method and limits.
-    """
-    return _truncation(series, BATCH, stacklevel=3)
+mser5 = mser
+"""MSER-5 (:func:`mser` with its default batch of 5): the name the experiments use."""

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.calendar import MINUTES_PER_DAY
 from sim.config import WaitConfig, is_unset
 from sim.distributions import make_sampler
 from sim.meeting import rendezvous
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from sim.contacts import Contact
     from sim.model import FrontDoor
 
-MINUTES_PER_DAY = 1440.0
 MAX_TIMELINE_DRAWS = 200
 
 
@@ -78,7 +78,7 @@ def section_47(door: FrontDoor, contact: Contact) -> Process:
     days = door.minutes("s47_outcome", spec.outcome_working_days, contact)
     concluded = door.add_working_days(started, days)
     yield env.timeout(concluded - env.now)
-    outcome = pick(door.chance("s47.outcome", contact), spec.outcomes, S47_OUTCOMES)
+    outcome = pick(door.chance("s47.outcome", contact), spec.outcomes, S47_OUTCOMES, empty="nfa")
     log.record(contact.id, f"s47_{outcome}", env.now)
     if outcome != "icpc":
         return

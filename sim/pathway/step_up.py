@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from sim.calendar import MINUTES_PER_DAY
 from sim.config import WEEKDAYS, StepUpPanelConfig
 
 if TYPE_CHECKING:
     from sim.contacts import Contact
     from sim.model import FrontDoor
-
-MINUTES_PER_DAY = 1440.0
 
 
 def waits_for_panel(door: FrontDoor, contact: Contact) -> bool:

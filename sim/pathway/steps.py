@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from sim.choice import choose
 from sim.config import DistributionConfig, StageConfig, WaitConfig
 
 if TYPE_CHECKING:
@@ -25,17 +26,13 @@ def record_outcome(door: FrontDoor, contact: Contact, outcome: str) -> None:
     door.log.record(contact.id, f"to_{outcome}", door.env.now)
 
 
-def pick(u: float, mix: dict[str, float], names: tuple[str, ...]) -> str:
-    """The category of ``names`` that uniform ``u`` falls in (an empty mix: the first)."""
-    if not mix:
-        return names[0]
-    total = sum(mix.values())
-    running = 0.0
-    for name in names:
-        running += mix.get(name, 0.0) / total
-        if u < running:
-            return name
-    return names[-1]
+def pick(u: float, mix: dict[str, float], names: tuple[str, ...], empty: str | None = None) -> str:
+    """The category of ``names`` that uniform ``u`` falls in (:func:`sim.choice.choose`).
+
+    ``empty``: what an empty mix means. Left out, it is the first name, which is what the
+    front door's below-threshold outcomes (``nfa_advice``) document; other callers pass it.
+    """
+    return choose(u, mix, names, empty=names[0] if empty is None else empty)
 
 
 def task(

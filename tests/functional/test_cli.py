@@ -48,6 +48,23 @@ BAD_INPUT = [
         id="unknown-distribution",
     ),
     pytest.param(
+        ["front_door.decision.handoff.clock=workin"],
+        "front_door.decision.handoff.clock: 'workin' is not allowed; must be one of calendar, "
+        "working",
+        id="bad-enum-clock",
+    ),
+    pytest.param(
+        ["staffing.pools.managers.rota=nights"],
+        "staffing.pools.managers.rota: 'nights' is not allowed; must be one of always, office, "
+        "out_of_hours",
+        id="bad-enum-rota",
+    ),
+    pytest.param(
+        ["run.executor=threads"],
+        "run.executor: 'threads' is not allowed; must be one of dask, process, ray, serial",
+        id="bad-enum-executor",
+    ),
+    pytest.param(
         ["demand.sources.police.share=0.5"], "demand.sources.*.share: 1.15", id="shares-not-one"
     ),
     pytest.param(
@@ -85,6 +102,22 @@ def test_bad_input_gives_one_line_and_exit_2(
     assert lines[0].startswith(f"frontdoor: error: {expected}"), lines[0]
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "outputs").exists(), "nothing may run before validation passes"
+
+
+def test_yaml_file_with_a_bad_choice_names_key_value_and_file(tmp_path: Path) -> None:
+    local = tmp_path / "local_conf" / "front_door"
+    local.mkdir(parents=True)
+    (local / "ours.yaml").write_text(
+        "defaults:\n  - checs\n  - _self_\ndecision:\n  handoff:\n    clock: workin\n"
+    )
+    result = frontdoor(
+        "--config-dir", str(tmp_path / "local_conf"), "front_door=ours", cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "frontdoor: error: front_door.decision.handoff.clock: 'workin' is not allowed; "
+        "must be one of calendar, working (in 'front_door/ours')"
+    )
 
 
 def test_yaml_file_with_probability_above_one_is_rejected(tmp_path: Path) -> None:

@@ -144,8 +144,8 @@ def hostile_values(value: Any, index: int, kind: type = float) -> list[Any]:
         return [[], [hostile_values(first, index)[0]], [*value, *value, *value]]
     elif isinstance(value, dict):
         return [{}]
-    else:
-        pool = HOSTILE[type(value)]
+    else:  # an enum-typed choice gets hostile strings (sim.config.check_choices refuses them)
+        pool = HOSTILE[str if isinstance(value, str) else type(value)]
     return [pool[(index + k) % len(pool)] for k in range(min(3, len(pool)))]
 
 

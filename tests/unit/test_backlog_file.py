@@ -10,6 +10,7 @@ import pytest
 from sim.backlog import parse_backlog, read_backlog
 from sim.compose import conf_dir, load
 from sim.errors import ConfigError
+from sim.warm_start import working_minutes_per_day
 
 
 def write(tmp_path: Path, text: str, name: str = "ours.yaml") -> Path:
@@ -100,3 +101,13 @@ def test_a_sweep_over_backlog_files_generates_each_choice(tmp_path: Path) -> Non
         generated = sorted(p.stem for p in (root / "backlog").glob("*.yaml"))
         assert generated == sorted(choices)
     assert not root.exists(), "generated files are removed after the run"
+
+
+def test_working_minutes_per_day_follow_the_opening_hours() -> None:
+    """A case's age in working days becomes work done at the configured hours per open day:
+    ChECS's (4 × 510 + 480) / 5 = 504, and a 9-to-5 five-day week gives 480."""
+    assert working_minutes_per_day(load([]).calendar.opening_hours) == 504.0
+    nine_to_five = {day: ["09:00-17:00"] for day in ("monday", "tuesday", "wednesday")}
+    nine_to_five |= {"thursday": ["09:00-12:00", "13:00-18:00"], "friday": ["09:00-17:00"]}
+    nine_to_five |= {"saturday": [], "sunday": []}
+    assert working_minutes_per_day(nine_to_five) == 480.0

@@ -17,7 +17,7 @@ import pytest
 import simpy
 
 import sim.model
-from sim.calendar import WorkingCalendar
+from sim.calendar import MINUTES_PER_DAY, WorkingCalendar
 from sim.capacity import (
     availability,
     away_share,
@@ -32,7 +32,7 @@ from sim.capacity import (
 from sim.compose import load
 from sim.config import AbsenceConfig, Config
 from sim.errors import ConfigError
-from sim.model import MINUTES_PER_DAY, FrontDoor
+from sim.model import FrontDoor
 from sim.replication import build
 from sim.runner import simulate_replications
 from sim.staff import StaffPool
