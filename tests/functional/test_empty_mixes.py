@@ -11,7 +11,7 @@ from functools import cache
 import pandas as pd
 
 from sim.compose import load
-from sim.model import build
+from sim.replication import build
 
 SHORT = ["run.warmup_days=0", "run.horizon_days=60", "run.drain_days=0", "run.plots=false"]
 

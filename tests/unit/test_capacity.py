@@ -32,7 +32,7 @@ from sim.capacity import (
 from sim.compose import load
 from sim.config import AbsenceConfig, Config
 from sim.errors import ConfigError
-from sim.model import FrontDoor
+from sim.model import FrontDoor, world
 from sim.replication import build
 from sim.runner import simulate_replications
 from sim.staff import StaffPool
@@ -358,11 +358,12 @@ def _on_duty_over(door: FrontDoor, name: str) -> tuple[float, float, float]:
 
 
 def test_mean_heads_on_duty_over_the_rota_is_staff_times_availability() -> None:
-    # No contacts are released, so no task overruns a shift: on duty is exactly the schedule.
+    # The world alone, no pathway started: no task overruns a shift, so on duty is exactly
+    # the schedule.
     cfg = load(["run.warmup_days=0", "run.horizon_days=364", "run.drain_days=0"])
     for replication in range(2):
-        door = build(cfg, replication)
-        door.env.run(until=door.window.stop)
+        door = world(cfg, replication)
+        door.run()
         for name in ("managers", "social_workers", "practice_support", "edt"):
             mean, expected, se = _on_duty_over(door, name)
             assert 0 < se < 0.06
