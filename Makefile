@@ -51,6 +51,7 @@ run: setup
 lint: setup
 	$(BIN)/ruff check sim tests experiments benchmarks notebooks
 	$(BIN)/ruff format --check sim tests experiments benchmarks notebooks
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy

@@ -12,7 +12,7 @@ import pandas as pd
 
 from experiments.attribution import Absent, Attribution, Changes
 from experiments.common import save_png, save_text, waterfall_figure
-from sim.report.files import write_atomic
+from sim.atomic import write_atomic
 
 
 def _num(value: Any, digits: int = 2) -> str:

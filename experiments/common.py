@@ -33,10 +33,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from sim.atomic import write_atomic
 from sim.compare import paired_differences
 from sim.compose import load
 from sim.errors import EXIT_BAD_INPUT, ConfigError, bad_input_exits
-from sim.report.files import queue_table, write_atomic
+from sim.report.table import queue_table
 from sim.runner import Results, simulate_replications
 
 TINY = [

@@ -30,12 +30,12 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from experiments.common import save_png, save_text
+from sim.atomic import write_atomic
 from sim.calendar import MINUTES_PER_DAY
 from sim.compose import conf_dir, load
 from sim.errors import bad_input_exits
 from sim.log_tables import contact_table
 from sim.replication import build
-from sim.report.files import write_atomic
 from sim.warmup import RunLengthWarning, mser5
 
 PERIOD_DAYS = 28

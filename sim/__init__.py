@@ -16,9 +16,9 @@ __version__ = "0.1.0"
 __all__ = ["ConfigError", "Results", "__version__", "load", "run"]
 
 if TYPE_CHECKING:
-    from sim.compose import load
+    from sim.compose import load, run
     from sim.errors import ConfigError
-    from sim.runner import Results, run
+    from sim.runner import Results
 
 
 def __getattr__(name: str) -> Any:
@@ -28,7 +28,7 @@ def __getattr__(name: str) -> Any:
 
         return load
     if name == "run":
-        from sim.runner import run
+        from sim.compose import run
 
         return run
     if name == "Results":

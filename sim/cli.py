@@ -1,4 +1,4 @@
-"""The ``frontdoor`` command: a thin Hydra app over :func:`sim.runner.run`.
+"""The ``frontdoor`` command: a thin Hydra app over :func:`sim.compose.run`.
 
 Before Hydra runs, :func:`preflight` composes and validates the config for every job the command
 would run. Bad input — an unknown key, a wrong type, a probability of 1.5 — therefore stops the

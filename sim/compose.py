@@ -13,7 +13,7 @@ import re
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from hydra import compose as hydra_compose
@@ -27,6 +27,9 @@ from sim.config import Config, register_configs
 from sim.errors import ConfigError
 from sim.validation import validate
 from sim.yamlfile import yaml_error, yaml_files
+
+if TYPE_CHECKING:
+    from sim.runner import Results
 
 CONFIG_NAME = "config"
 
@@ -245,3 +248,14 @@ def _typed_override(key: str, overrides: Sequence[str]) -> tuple[str, str]:
         if sep and name.startswith(key + "."):
             return name, value
     return key, "?"
+
+
+def run(cfg: Any, progress: bool | None = None) -> Results:
+    """Validate a config (a composed ``DictConfig`` or a typed :class:`Config`) and run it.
+
+    The plain function behind the ``frontdoor`` app: tests, notebooks and experiments call it
+    directly. Raises :class:`~sim.errors.ConfigError` for bad input before anything runs.
+    """
+    from sim.runner import simulate_replications
+
+    return simulate_replications(to_spec(cfg), progress=progress)

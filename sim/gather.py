@@ -78,7 +78,7 @@ def expected_jobs(overrides: list[str]) -> list[list[str]]:
 
 def write_jobs(sweep_dir: Path, overrides: list[str]) -> Path:
     """Write ``<sweep dir>/jobs.json``: every job the sweep will launch, by job number."""
-    from sim.report.files import write_text_atomic
+    from sim.atomic import write_text_atomic
 
     text = json.dumps({"jobs": expected_jobs(overrides)}, indent=2) + "\n"
     return write_text_atomic(sweep_dir / JOBS, text)
@@ -250,7 +250,7 @@ def _is_job(name: str, launched: list[list[str]]) -> bool:
 def write_gather(sweep_dir: Path, table: pd.DataFrame | None = None) -> Path:
     """Write ``<sweep_dir>/gathered.csv`` (atomically) — ``table``, or :func:`gather` of the
     folder — and return its path."""
-    from sim.report.files import write_atomic
+    from sim.atomic import write_atomic
 
     frame = gather(Path(sweep_dir)) if table is None else table
     return write_atomic(Path(sweep_dir) / GATHERED, lambda p: frame.to_csv(p, index=False))

@@ -154,7 +154,7 @@ def _now() -> str:
 
 def write_status(folder: Path, status: str, overrides: Sequence[str], **fields: Any) -> Path:
     """Write ``status.json`` atomically: the status, pid, overrides and any further fields."""
-    from sim.report.files import write_text_atomic
+    from sim.atomic import write_text_atomic
 
     document = {"status": status, "pid": os.getpid(), "overrides": list(overrides), **fields}
     text = json.dumps(document, indent=2) + "\n"

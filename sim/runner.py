@@ -269,14 +269,3 @@ class _progress_bar:
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
             self._progress.stop()
-
-
-def run(cfg: Any, progress: bool | None = None) -> Results:
-    """Validate a config (a composed ``DictConfig`` or a typed :class:`Config`) and run it.
-
-    The plain function behind the ``frontdoor`` app: tests, notebooks and experiments call it
-    directly. Raises :class:`~sim.errors.ConfigError` for bad input before anything runs.
-    """
-    from sim.compose import to_spec
-
-    return simulate_replications(to_spec(cfg), progress=progress)

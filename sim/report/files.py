@@ -10,54 +10,14 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from sim.atomic import write_atomic
 from sim.provenance import provenance
+from sim.report.table import queue_table
 from sim.runner import Results
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_READABLE = 0o666 & ~_umask()
-
-
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces it only if the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.chmod(tmp, _READABLE)  # mkstemp makes files private (0600); a run folder is shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` and move the result to ``path`` atomically."""
-    with atomic_path(path) as tmp:
-        write(tmp)
-    return path
-
-
-def write_text_atomic(path: Path, text: str) -> Path:
-    """Write UTF-8 ``text`` to ``path`` atomically."""
-    return write_atomic(path, lambda p: _write_text(p, text))
 
 
 def _json_safe(value: Any) -> Any:
@@ -69,15 +29,6 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_json_safe(v) for v in value]
     return value
-
-
-def queue_table(results: Results) -> pd.DataFrame:
-    """Mean contacts waiting per pool and hour of week, averaged over replications."""
-    if results.queues.empty:
-        return pd.DataFrame(columns=["pool", "hour_of_week", "waiting_mean"])
-    grouped = results.queues.groupby(["pool", "hour_of_week"], as_index=False)
-    table = grouped.agg(waiting_mean=("waiting_mean", "mean"))
-    return table.sort_values(["pool", "hour_of_week"])
 
 
 def _write_text(path: Path, text: str) -> None:

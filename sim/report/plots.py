@@ -15,6 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
+from sim.report.table import queue_table
 from sim.runner import Results
 
 Writer = Callable[[Path, Callable[[Path], None]], Path]
@@ -55,7 +56,6 @@ def utilisation_figure(results: Results) -> plt.Figure:
 
 def queue_figure(results: Results) -> plt.Figure:
     """Contacts waiting for each pool across a typical week (mean over the measured weeks)."""
-    from sim.report.files import queue_table
 
     table = queue_table(results)
     fig, ax = plt.subplots(figsize=(9, 4))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
@@ -80,3 +81,12 @@ def kpi_table(results: Results, theory: dict[str, float] | None = None) -> Table
 def print_kpis(results: Results, theory: dict[str, float] | None = None) -> None:
     """Print the KPI table to standard output."""
     Console(width=110).print(kpi_table(results, theory))
+
+
+def queue_table(results: Results) -> pd.DataFrame:
+    """Mean contacts waiting per pool and hour of week, averaged over replications."""
+    if results.queues.empty:
+        return pd.DataFrame(columns=["pool", "hour_of_week", "waiting_mean"])
+    grouped = results.queues.groupby(["pool", "hour_of_week"], as_index=False)
+    table = grouped.agg(waiting_mean=("waiting_mean", "mean"))
+    return table.sort_values(["pool", "hour_of_week"])
