@@ -32,18 +32,21 @@ class EventLog:
         self._event_codes: dict[str, int] = {}
         self._pool_codes: dict[str, int] = {"": 0}
         self._steps: dict[str, tuple[int, int, int]] = {}
+        self._spans: dict[str, tuple[int, int]] = {}
 
     def __len__(self) -> int:
         return len(self._contact)
 
     def record(self, contact_id: int, event: str, time: float, pool: str = "") -> None:
         """Append one row."""
-        event_code = self._event_codes.setdefault(event, len(self._event_codes))
-        pool_code = self._pool_codes.setdefault(pool, len(self._pool_codes))
+        codes = self._event_codes
+        event_code = codes.get(event)
+        if event_code is None:
+            event_code = codes[event] = len(codes)
         self._contact.append(contact_id)
         self._event.append(event_code)
         self._time.append(time)
-        self._pool.append(pool_code)
+        self._pool.append(self._pool_codes.setdefault(pool, len(self._pool_codes)) if pool else 0)
 
     def step(self, name: str) -> tuple[int, int, int]:
         """The codes of a staffed step's ``<name>_queued``, ``_start`` and ``_end`` events, for
@@ -55,6 +58,16 @@ class EventLog:
             start = events.setdefault(f"{name}_start", len(events))
             codes = (queued, start, events.setdefault(f"{name}_end", len(events)))
             self._steps[name] = codes
+        return codes
+
+    def span(self, name: str) -> tuple[int, int]:
+        """The codes of a timed step's ``<name>_start`` and ``<name>_end`` events (no queue)."""
+        codes = self._spans.get(name)
+        if codes is None:
+            events = self._event_codes
+            start = events.setdefault(f"{name}_start", len(events))
+            codes = (start, events.setdefault(f"{name}_end", len(events)))
+            self._spans[name] = codes
         return codes
 
     def pool(self, pool: str) -> int:

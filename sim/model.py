@@ -259,13 +259,15 @@ class FrontDoor:
     # -- draws for the pathway ----------------------------------------------------------------
     def chance(self, name: str, contact: Contact, k: int = 0, width: int = 1) -> float:
         """The contact's own uniform draw ``k`` (of ``width``) from stream ``name``."""
-        key = (name, contact.key)
-        found = self._draws.get(key)
+        found = self._draws.get((name, contact.key))
         if found is None:
             n = self._source_counts[contact.key]
-            found = self.streams(f"{name}:{contact.key}").random((n, width)).ravel().tolist(), width
-            self._draws[key] = found
-        return self._draw(found, contact.seq, k)
+            draws = self.streams(f"{name}:{contact.key}").random((n, width)).ravel().tolist()
+            found = self._draws[(name, contact.key)] = draws, width
+        draws, drawn = found
+        if not 0 <= k < drawn:
+            raise IndexError(f"draw {k} of {name!r}, drawn {drawn} per contact")
+        return draws[contact.seq * drawn + k]
 
     def minutes(
         self, name: str, dist: DistributionConfig, contact: Contact, k: int = 0, width: int = 1
@@ -274,23 +276,19 @@ class FrontDoor:
 
         A distribution left unset (``deterministic`` with no ``value``) is zero minutes.
         """
-        if is_unset(dist):
-            return 0.0
-        key = (name, contact.key)
-        found = self._draws.get(key)
+        found = self._draws.get((name, contact.key))
         if found is None:
             n = self._source_counts[contact.key]
-            sampler = make_sampler(dist, self.streams(f"{name}:{contact.key}"), name)
-            found = np.asarray(sampler.sample(n * width), dtype=float).tolist(), width
-            self._draws[key] = found
-        return self._draw(found, contact.seq, k)
-
-    @staticmethod
-    def _draw(found: tuple[list[float], int], seq: int, k: int) -> float:
-        draws, width = found
-        if not 0 <= k < width:
-            raise IndexError(f"draw {k} of a stream drawn {width} per contact")
-        return draws[seq * width + k]
+            if is_unset(dist):  # no stream: zero minutes for every contact
+                draws = [0.0] * (n * width)
+            else:
+                sampler = make_sampler(dist, self.streams(f"{name}:{contact.key}"), name)
+                draws = np.asarray(sampler.sample(n * width), dtype=float).tolist()
+            found = self._draws[(name, contact.key)] = draws, width
+        draws, drawn = found
+        if not 0 <= k < drawn:
+            raise IndexError(f"draw {k} of {name!r}, drawn {drawn} per contact")
+        return draws[contact.seq * drawn + k]
 
     # -- downstream ---------------------------------------------------------------------------
     def team_for(self, contact: Contact) -> str:

@@ -154,15 +154,15 @@ class StaffPool:
         return self._in_use
 
     # -- work -----------------------------------------------------------------------------------
-    def take_free(self) -> Grant | None:
-        """A member of staff for a task *now* if one is on duty, idle and nobody is queued
-        (then the task starts in this instant, with no event spent); else ``None``: queue with
-        :meth:`claim`. Release the grant with :meth:`release`."""
+    def take_free(self) -> bool:
+        """Take a member of staff for a task *now* if one is on duty and idle and nobody is
+        queued (the task starts in this instant, with no event spent); ``False``: queue with
+        :meth:`claim`. Either way the member is handed back with :meth:`release`."""
         if self._queue or self._in_use >= self.staff:
-            return None
+            return False
         self._in_use += 1
         self.busy.change(self.env.now, 1.0)
-        return Grant(self.env, 0)
+        return True
 
     def claim(self, priority: float = 0) -> Grant:
         """Queue for a member of staff for a task: yield the grant, then :meth:`release` it.
@@ -179,18 +179,23 @@ class StaffPool:
         self.waiting.change(now, -1.0)
         self.busy.change(now, 1.0)
 
-    def seize(self, priority: float = 0) -> Generator[simpy.Event, Any, Grant]:
-        """Wait for a member of staff (lower ``priority`` first); return the grant to release."""
-        grant = self.take_free()
-        if grant is None:
-            grant = self.claim(priority)
-            yield grant
+    def seize(self, priority: float = 0) -> Generator[simpy.Event, Any, Grant | None]:
+        """Wait for a member of staff (lower ``priority`` first); return what to release."""
+        if self.take_free():
+            return None
+        grant = self.claim(priority)
+        yield grant
         return grant
 
-    def release(self, grant: Grant) -> None:
-        """Hand the member of staff back to the pool: watchers first (a meeting ranked ahead
+    def release(self, grant: Grant | None = None) -> None:
+        """Hand a member of staff back (``grant``: the claim's, or ``None`` for one taken with
+        :meth:`take_free`; members are interchangeable): watchers first (a meeting ranked ahead
         of the queue may claim the member), then the head of the queue."""
-        release_together([(self, grant)])
+        self._give_back()
+        if self._watchers:
+            self._member_may_be_free()
+        if self._queue:
+            self._grant_waiting()
 
     def _give_back(self) -> None:
         self._in_use -= 1

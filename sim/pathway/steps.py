@@ -68,15 +68,16 @@ def work(
     """Queue for a member of ``pool`` (by urgency), do ``minutes`` of work, release them."""
     env, log, cid = door.env, door.log, contact.id
     if pool is None:
-        log.record(cid, f"{name}_start", env.now)
+        begin, end = log.span(name)
+        log.add(cid, begin, env.now)
         yield env.timeout(minutes)
-        log.record(cid, f"{name}_end", env.now)
+        log.add(cid, end, env.now)
         return
     queued, start, end = log.step(name)
     where = log.pool(pool.name)
     log.add(cid, queued, env.now, where)
-    grant = pool.take_free()  # someone free: start in this instant, no event spent
-    if grant is None:
+    grant = None
+    if not pool.take_free():  # nobody free: queue (someone free starts now, no event spent)
         grant = pool.claim(contact.priority)
         yield grant
     log.add(cid, start, env.now, where)
@@ -91,7 +92,8 @@ def wait(
     """An elapsed wait on someone outside the front door, on working or calendar time."""
     dist: DistributionConfig = spec.duration
     minutes = door.minutes(name, dist, contact, k, width)
-    env = door.env
-    door.log.record(contact.id, f"{name}_start", env.now)
+    env, log = door.env, door.log
+    begin, end = log.span(name)
+    log.add(contact.id, begin, env.now)
     yield env.timeout(door.wait_until(spec, minutes) - env.now)
-    door.log.record(contact.id, f"{name}_end", env.now)
+    log.add(contact.id, end, env.now)
