@@ -28,6 +28,7 @@ FAIL_MESSAGE = "test hook: job fails"
 
 def install() -> None:
     """Patch the hooks asked for by the environment into :mod:`sim`."""
+    from sim import atomic as atomic_io
     from sim import runner
     from sim.report import files
 
@@ -49,7 +50,7 @@ def install() -> None:
         name, _, nth = pause.partition("#")
         wanted = int(nth or 1)
         seen = {"n": 0}
-        atomic = files.write_atomic
+        atomic = atomic_io.write_atomic
         stage_file = Path(os.environ[STAGE_FILE])
 
         def slow(path: Path, write: Callable[[Path], None]) -> Path:
@@ -65,6 +66,9 @@ def install() -> None:
 
             return atomic(path, paused)
 
+        # Every atomic write goes through sim.atomic (status.json from sim.lifecycle too); the
+        # run folder's writer holds its own reference.
+        atomic_io.write_atomic = slow
         files.write_atomic = slow
 
 
