@@ -19,9 +19,10 @@ says ``running`` from the start, ``ok`` only once every output is in place, else
 
 from __future__ import annotations
 
+import argparse
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,9 +33,9 @@ from omegaconf import DictConfig
 
 from sim.backlog import backlog_overrides
 from sim.compose import compose, conf_dir, register_resolvers, to_spec, with_searchpath
-from sim.config import register_configs
+from sim.config import Config, register_configs
 from sim.errors import EXIT_BAD_INPUT, ConfigError, bad_input_exits
-from sim.gather import gather_unfinished
+from sim.gather import expected_jobs, gather_unfinished
 from sim.lifecycle import FolderInUse, Interrupted, catch_signals, finish, lifecycle, one_line
 
 if TYPE_CHECKING:
@@ -44,30 +45,36 @@ HYDRA_INFO_FLAGS = ("help", "hydra_help", "info", "cfg", "shell_completion")
 EXIT_OS_ERROR = 1  # the run could not write its folder (status.json says failed, if it could)
 
 
+def hydra_arguments(argv: list[str], *, known_only: bool = False) -> argparse.Namespace:
+    """``argv`` read by the command-line parser of ``@hydra.main`` itself.
+
+    Hydra has no public API for its parser; this is the one place that reaches into
+    ``hydra._internal``, so that preflight reads the command line exactly as Hydra will
+    (``-m``, ``--config-dir``, ``--cfg`` …). ``tests/unit/test_hydra_api.py`` fails if a Hydra
+    upgrade moves or changes it.
+    """
+    from hydra._internal.utils import get_args_parser
+
+    parser = get_args_parser()
+    return parser.parse_known_args(argv)[0] if known_only else parser.parse_args(argv)
+
+
 def job_overrides(argv: list[str]) -> tuple[list[list[str]], str | None]:
     """The overrides of each job ``frontdoor argv`` would run, and any ``--config-dir``."""
-    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
-    from hydra._internal.utils import get_args_parser
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    args = get_args_parser().parse_args(argv)
+    args = hydra_arguments(argv)
     if any(getattr(args, flag, None) for flag in HYDRA_INFO_FLAGS):
         return [], None
     overrides = list(args.overrides)
     if not args.multirun:
         return [overrides], args.config_dir
-    parsed = OverridesParser.create().parse_overrides(overrides)
-    batches = BasicSweeper.split_arguments(parsed, max_batch_size=None)
-    return [list(job) for batch in batches for job in batch], args.config_dir
+    return expected_jobs(overrides), args.config_dir
 
 
 @contextmanager
 def backlog_files(argv: list[str]) -> Iterator[list[str]]:
     """``argv`` with a backlog file (``backlog=path/to/file.yaml``, ``backlog.file=…`` or a
     group option) replaced by the checked, generated group option of :mod:`sim.backlog`."""
-    from hydra._internal.utils import get_args_parser
-
-    args, _ = get_args_parser().parse_known_args(argv)
+    args = hydra_arguments(argv, known_only=True)
     folders = [Path(args.config_dir).resolve()] if args.config_dir else []
     words = set(getattr(args, "overrides", None) or [])
     overrides = [a for a in argv if a in words]
@@ -80,14 +87,25 @@ def backlog_files(argv: list[str]) -> Iterator[list[str]]:
         yield with_searchpath(out, [generated])
 
 
-def preflight(argv: list[str]) -> None:
-    """Compose and validate every job's config; raise :class:`ConfigError` on the first problem."""
+def preflight(argv: list[str]) -> dict[tuple[str, ...], Config]:
+    """Compose and validate every job's config; raise :class:`ConfigError` on the first problem.
+
+    Returns each job's validated spec by :func:`job_key`, so the job itself need not validate
+    again. (Hydra still composes each job once more in ``@hydra.main``: it must, to make the
+    run folder and its ``.hydra/`` record, and an error there would be its multi-line report.)
+    """
     try:
         jobs, config_dir = job_overrides(argv)
     except Exception as exc:  # Hydra's override grammar errors are plain exceptions
         raise ConfigError("command line", " ".join(argv), str(exc).splitlines()[0]) from None
-    for overrides in jobs:
-        to_spec(compose(overrides, config_dir), overrides)
+    return {
+        job_key(overrides): to_spec(compose(overrides, config_dir), overrides) for overrides in jobs
+    }
+
+
+def job_key(overrides: Sequence[str]) -> tuple[str, ...]:
+    """A job's overrides as Hydra records them for the job (``hydra.*`` ones are Hydra's)."""
+    return tuple(o for o in overrides if not o.lstrip("+~").startswith(("hydra.", "hydra/")))
 
 
 def execute(
@@ -95,10 +113,12 @@ def execute(
     folder: Path,
     overrides: list[str] | None = None,
     progress: bool | None = None,
+    spec: Config | None = None,
 ) -> Results:
     """Run a composed config, write its run folder, print the KPI table: the app's work.
 
     ``progress``: show the replications' progress bar (``None``: only at a terminal).
+    ``spec``: the config already validated by :func:`preflight` (else validated here).
     """
     # Imported here so that bad input is reported without loading pandas, SciPy and matplotlib.
     from sim.report.files import write_run
@@ -106,7 +126,7 @@ def execute(
     from sim.runner import simulate_replications
     from sim.theory import expected_kpis
 
-    spec = to_spec(cfg)
+    spec = spec if spec is not None else to_spec(cfg)
     with lifecycle(folder, overrides or []) as started:
         results = simulate_replications(spec, progress=progress)
         theory = expected_kpis(spec)
@@ -121,14 +141,24 @@ register_configs()
 register_resolvers()
 
 
-@hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
-def app(cfg: DictConfig) -> None:
-    """Hydra entry point: one job = one scenario with all its replications."""
+def hydra_app(specs: Mapping[tuple[str, ...], Config]) -> Callable[[], None]:
+    """The Hydra app, handed the specs :func:`preflight` validated (by :func:`job_key`)."""
+
+    @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")
+    def app(cfg: DictConfig) -> None:
+        run_job(cfg, specs)
+
+    return app
+
+
+def run_job(cfg: DictConfig, specs: Mapping[tuple[str, ...], Config]) -> None:
+    """One Hydra job = one scenario with all its replications."""
     hydra_cfg = HydraConfig.get()
     folder = Path(hydra_cfg.runtime.output_dir)
     overrides = list(hydra_cfg.overrides.task)
+    progress = False if in_parallel_launcher() else None
     try:
-        execute(cfg, folder, overrides, progress=False if in_parallel_launcher() else None)
+        execute(cfg, folder, overrides, progress, spec=specs.get(job_key(overrides)))
     except FolderInUse as exc:
         print(f"frontdoor: error: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from None
@@ -157,10 +187,10 @@ def main() -> None:
         with catch_signals(), ExitStack() as files:  # generated backlog files live to the end
             with bad_input_exits("frontdoor"):
                 argv = files.enter_context(backlog_files(sys.argv[1:]))
-                preflight(argv)
+                specs = preflight(argv)
             sys.argv[1:] = argv  # Hydra reads the command line itself
             try:
-                app()
+                hydra_app(specs)()
             finally:
                 gather_unfinished()  # Hydra skips on_multirun_end when a job fails (hydra#2284)
     except Interrupted as stop:

@@ -32,6 +32,7 @@ therefore also gathers a sweep whose end-of-sweep callback did not run (:func:`g
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import sys
@@ -67,13 +68,25 @@ class NotASweepError(ValueError):
 
 
 def expected_jobs(overrides: list[str]) -> list[list[str]]:
-    """The overrides of every job of a multirun over ``overrides`` (the basic sweeper's order)."""
-    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    """The overrides of every job of a multirun over ``overrides``, in launch order.
+
+    The order of Hydra's basic sweeper (``BasicSweeper.split_arguments``, which is not public
+    API): the cartesian product of each key's values, keys in the order first given (a key
+    given twice keeps its place and takes its last value). Built here from the public override
+    parser; ``tests/unit/test_hydra_api.py`` checks it against Hydra's own sweeper.
+    """
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    parsed = OverridesParser.create().parse_overrides(overrides)
-    batches = BasicSweeper.split_arguments(parsed, max_batch_size=None)
-    return [list(job) for batch in batches for job in batch]
+    choices: dict[str, list[str]] = {}
+    for override in OverridesParser.create().parse_overrides(overrides):
+        key = override.get_key_element()
+        if not override.is_sweep_override():
+            choices[key] = [f"{key}={override.get_value_element_as_str()}"]
+        elif override.is_discrete_sweep():
+            choices[key] = [f"{key}={value}" for value in override.sweep_string_iterator()]
+        else:
+            raise ValueError(f"{key}: a multirun sweeps lists, choice() or range(), not intervals")
+    return [list(job) for job in itertools.product(*choices.values())]
 
 
 def write_jobs(sweep_dir: Path, overrides: list[str]) -> Path:
