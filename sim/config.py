@@ -17,7 +17,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any
 
 from hydra.core.config_store import ConfigStore
 
@@ -46,14 +46,6 @@ class Clock(StrEnum):
 
     working = "working"
     calendar = "calendar"
-
-
-if TYPE_CHECKING:
-    # Until sim/pathway/front_door.py (being rewritten elsewhere) builds its working-time
-    # wait with Clock.working rather than "working": the type checker accepts both there.
-    ClockValue: TypeAlias = Clock | str
-else:
-    ClockValue = Clock
 
 
 class Rota(StrEnum):
@@ -400,7 +392,7 @@ class WaitConfig:
     door is closed; 1 working day ≈ 510 minutes Mon–Thu); ``calendar`` in plain minutes.
     """
 
-    clock: ClockValue = Clock.working
+    clock: Clock = Clock.working
     duration: DistributionConfig = field(default_factory=DistributionConfig)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.config import WaitConfig
+from sim.config import Clock, WaitConfig
 from sim.meeting import rendezvous
 from sim.pathway.after_decision import after_referral, maybe_return_missed_need
 from sim.pathway.decision import refers
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["STAGES", "decision_onwards", "screening_onwards", "work_the_contact"]
 
-_WORKING = WaitConfig(clock="working")
+_WORKING = WaitConfig(clock=Clock.working)
 RE_REFERRAL_WITHIN_MINUTES = 365.0 * 1440.0
 """The DfE counts a referral as a re-referral when it comes within 12 months of the last."""
 
@@ -277,7 +277,10 @@ def decide_outcome(door: FrontDoor, contact: Contact, *, certain: bool = False) 
         outcome = "strategy_discussion" if to_strategy else "assessment"
     else:
         outcome = pick(
-            door.chance("decision.below", contact), spec.below_threshold_outcomes, BELOW_THRESHOLD
+            door.chance("decision.below", contact),
+            spec.below_threshold_outcomes,
+            BELOW_THRESHOLD,
+            empty="nfa_advice",  # front_door.decision.below_threshold_outcomes: empty = advice
         )
     record_outcome(door, contact, outcome)
     if refer == contact.threshold_met:

@@ -26,13 +26,10 @@ def record_outcome(door: FrontDoor, contact: Contact, outcome: str) -> None:
     door.log.record(contact.id, f"to_{outcome}", door.env.now)
 
 
-def pick(u: float, mix: dict[str, float], names: tuple[str, ...], empty: str | None = None) -> str:
-    """The category of ``names`` that uniform ``u`` falls in (:func:`sim.choice.choose`).
-
-    ``empty``: what an empty mix means. Left out, it is the first name, which is what the
-    front door's below-threshold outcomes (``nfa_advice``) document; other callers pass it.
-    """
-    return choose(u, mix, names, empty=names[0] if empty is None else empty)
+def pick(u: float, mix: dict[str, float], names: tuple[str, ...], *, empty: str) -> str:
+    """The category of ``names`` that uniform ``u`` falls in (:func:`sim.choice.choose`);
+    ``empty`` is what an empty mix means, which each config key documents."""
+    return choose(u, mix, names, empty=empty)
 
 
 def task(
