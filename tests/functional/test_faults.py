@@ -169,14 +169,14 @@ def _forked_writer(folder: Path, stage: str, ready: Path, results: Any) -> int:
         return pid
     code = 1
     try:  # the child: never returns to pytest
-        from sim import runner
+        from sim import atomic, runner
         from sim.cli import execute
         from sim.lifecycle import Interrupted, catch_signals
         from sim.report import files
 
         name, _, nth = stage.partition("#")
         seen = [0]
-        real = files.write_atomic
+        real = atomic.write_atomic
 
         def slow(path: Path, write: Callable[[Path], None]) -> Path:
             if path.name == name:
@@ -191,7 +191,8 @@ def _forked_writer(folder: Path, stage: str, ready: Path, results: Any) -> int:
                     return real(path, paused)
             return real(path, write)
 
-        files.write_atomic = slow  # type: ignore[assignment]
+        atomic.write_atomic = slow  # type: ignore[assignment]  # status.json (lifecycle)
+        files.write_atomic = slow  # type: ignore[assignment]  # the run folder's outputs
         files.provenance = lambda *a: {"stubbed": True}  # git and package versions: slow
         runner.simulate_replications = lambda *a, **k: results[1]  # type: ignore[assignment]
         try:
