@@ -213,20 +213,22 @@ def hydra_parse(path: Path) -> None:
         raise error from None
 
 
-@pytest.fixture(scope="module")
-def yaml_tally() -> Iterator[Tally]:
-    yield Tally("malformed YAML")
-
-
-@FUZZ
-@given(edits=mutations)
 def test_fuzz_malformed_yaml(
-    edits: list[tuple[int, bytes]], tmp_path: Path, yaml_tally: Tally
+    tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:
+    tally = Tally("malformed YAML")
     path = tmp_path / "ours.yaml"
-    path.write_bytes(mutate(BASE, edits))
-    yaml_tally.run(f"hydra {edits!r}", lambda: hydra_parse(path))
-    yaml_tally.run(f"strict {edits!r}", lambda: _strict(path))
+
+    @FUZZ
+    @given(edits=mutations)
+    def one(edits: list[tuple[int, bytes]]) -> None:
+        path.write_bytes(mutate(BASE, edits))
+        tally.run(f"hydra {edits!r}", lambda: hydra_parse(path))
+        tally.run(f"strict {edits!r}", lambda: _strict(path))
+
+    one()
+    assert tally.tried >= 200 and tally.rejected > 50
+    tally.report(record_property)
 
 
 def _strict(path: Path) -> None:
@@ -235,13 +237,6 @@ def _strict(path: Path) -> None:
     except ConfigError as error:
         assert LOCATED.match(str(error)), str(error)
         raise
-
-
-def test_fuzz_malformed_yaml_counts(
-    yaml_tally: Tally, record_property: Callable[[str, object], None]
-) -> None:
-    assert yaml_tally.tried >= 200 and yaml_tally.rejected > 50
-    yaml_tally.report(record_property)
 
 
 # -- random backlog files -----------------------------------------------------------------------
@@ -263,51 +258,33 @@ values = st.recursive(
 documents = st.dictionaries(keys, values, max_size=5) | values
 
 
-@pytest.fixture(scope="module")
-def backlog_tally() -> Iterator[Tally]:
-    yield Tally("backlog files")
-
-
-@pytest.fixture(scope="module")
-def base_spec() -> Config:
-    return load([])
-
-
-@FUZZ
-@given(document=documents)
-def test_fuzz_backlog_files(
-    document: Any, tmp_path: Path, backlog_tally: Tally, base_spec: Config
-) -> None:
+def test_fuzz_backlog_files(tmp_path: Path, record_property: Callable[[str, object], None]) -> None:
+    tally = Tally("backlog files")
+    base_spec = load([])
     path = tmp_path / "backlog.yaml"
-    path.write_text(yaml.safe_dump(document, allow_unicode=False), encoding="utf-8")
 
     def attempt() -> None:
         backlog = read_backlog(path)
         validate(dataclasses.replace(base_spec, backlog=BacklogConfig(**backlog)))
 
-    backlog_tally.run(f"{document!r:.60}", attempt)
+    @FUZZ
+    @given(document=documents)
+    def random_document(document: Any) -> None:
+        path.write_text(yaml.safe_dump(document, allow_unicode=False), encoding="utf-8")
+        tally.run(f"{document!r:.60}", attempt)
 
+    example = (conf_dir() / "backlog" / "example.yaml").read_bytes()
 
-@FUZZ
-@given(edits=st.lists(st.tuples(st.integers(0, 400), st.sampled_from(NASTY)), max_size=3))
-def test_fuzz_malformed_backlog_files(
-    edits: list[tuple[int, bytes]], tmp_path: Path, backlog_tally: Tally, base_spec: Config
-) -> None:
-    path = tmp_path / "example.yaml"
-    path.write_bytes(mutate((conf_dir() / "backlog" / "example.yaml").read_bytes(), edits))
+    @FUZZ
+    @given(edits=st.lists(st.tuples(st.integers(0, 400), st.sampled_from(NASTY)), max_size=3))
+    def malformed_example(edits: list[tuple[int, bytes]]) -> None:
+        path.write_bytes(mutate(example, edits))
+        tally.run(f"example {edits!r}", attempt)
 
-    def attempt() -> None:
-        backlog = read_backlog(path)
-        validate(dataclasses.replace(base_spec, backlog=BacklogConfig(**backlog)))
-
-    backlog_tally.run(f"example {edits!r}", attempt)
-
-
-def test_fuzz_backlog_counts(
-    backlog_tally: Tally, record_property: Callable[[str, object], None]
-) -> None:
-    assert backlog_tally.tried >= 200 and backlog_tally.rejected > 100 and backlog_tally.legal
-    backlog_tally.report(record_property)
+    random_document()
+    malformed_example()
+    assert tally.tried >= 200 and tally.rejected > 100 and tally.legal
+    tally.report(record_property)
 
 
 # -- the same promise at the command line -------------------------------------------------------
