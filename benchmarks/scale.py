@@ -56,15 +56,19 @@ def replication_years(replications: int, jobs: int, days: int = 365) -> Replicat
     return ReplicationYears(replications, jobs, overrides, wall, years / wall)
 
 
+# The child reads its peak RSS from /proc (VmHWM: this address space's high-water mark, which
+# starts afresh at exec), not from getrusage, whose ru_maxrss Linux carries over from the parent
+# that forked it. It counts the rows written without loading the file.
 _RSS_CHILD = """
-import json, resource, sys
+import json, sys
+import pyarrow.parquet as pq
 import sim
 from sim.runner import simulate_replications
 cfg = sim.load(sys.argv[2:])
 results = simulate_replications(cfg, keep_events=True, progress=False)
-rows = 0 if results.events is None else len(results.events)
-print(json.dumps({"rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "event_rows": rows}))
+rows = 0 if results.event_log is None else pq.ParquetFile(results.event_log.path).metadata.num_rows
+peak = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")][0]
+print(json.dumps({"rss_mib": int(peak.split()[1]) / 1024, "event_rows": rows}))
 """
 
 

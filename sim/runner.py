@@ -89,6 +89,7 @@ def run_replication(cfg: Config, replication: int, keep_events: bool = True) -> 
     decisions.insert(0, "replication", replication)
     queues = queue_profile(door)
     queues.insert(0, "replication", replication)
+    door.dispose()
     return ReplicationResult(replication, kpis, decisions, queues, events if keep_events else None)
 
 
