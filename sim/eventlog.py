@@ -121,8 +121,8 @@ class EventLogFile:
 
     A run of many replications never holds more than one replication's log in memory: each
     is appended as it arrives (:meth:`append`) and dropped. :meth:`read` loads the whole file
-    when someone asks for it, with ``event`` and ``pool`` categories sorted, as
-    :func:`sim.runner.concat_event_logs` gives for logs held in memory.
+    when someone asks for it, with ``event`` and ``pool`` categories sorted (each replication
+    lists them in the order it first met them).
     """
 
     def __init__(self, path: Path) -> None:

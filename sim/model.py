@@ -90,7 +90,6 @@ class FrontDoor:
 
     def __post_init__(self) -> None:
         self.streams = Streams(self.cfg.run.seed, self.replication)
-        self._started = False
         self._frame: tuple[tuple[int, float], pd.DataFrame] | None = None
         self._source_counts: dict[str, int] = {}
         # Per (stream name, key): the draws of every contact of that key, ``width`` per contact

@@ -191,14 +191,20 @@ def simulate_replications(
     show = _progress_wanted() if progress is None else progress
     report: ReplicationReport | None = None
     log = _temporary_event_log() if keep else None
-    if cfg.run.auto_replications.enabled:
-        with _progress_bar(show, cfg.run.auto_replications.cap, cfg.scenario) as advance:
-            report, found = _search_replications(cfg, keep, advance)
-        results = [_log_events(result, log) for result in found]
-        cfg = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, replications=report.n))
-    else:
-        with _progress_bar(show, cfg.run.replications, cfg.scenario) as advance:
-            results = [_log_events(r, log) for r in _results_in_order(cfg, keep, advance)]
+    try:
+        if cfg.run.auto_replications.enabled:
+            with _progress_bar(show, cfg.run.auto_replications.cap, cfg.scenario) as advance:
+                report, found = _search_replications(cfg, keep, advance)
+            results = [_log_events(result, log) for result in found]
+            cfg = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, replications=report.n))
+        else:
+            with _progress_bar(show, cfg.run.replications, cfg.scenario) as advance:
+                results = [_log_events(r, log) for r in _results_in_order(cfg, keep, advance)]
+    except BaseException:  # a failed or interrupted run leaves no temporary log behind
+        if log is not None:
+            log.close()
+            shutil.rmtree(log.path.parent, ignore_errors=True)
+        raise
     if log is not None:
         log.close()
     table = pd.DataFrame([{"replication": r.replication, **r.kpis} for r in results])
@@ -230,19 +236,6 @@ def _log_events(result: ReplicationResult, log: EventLogFile | None) -> Replicat
         return result
     log.append(result.events)
     return dataclasses.replace(result, events=None)
-
-
-def concat_event_logs(logs: list[pd.DataFrame]) -> pd.DataFrame:
-    """Stack replications' logs, keeping ``event`` and ``pool`` categorical.
-
-    Each replication lists categories in the order it first met them; plain concatenation would
-    then fall back to strings, so the categories are unified first.
-    """
-    frame = pd.concat(logs, ignore_index=True)
-    for column in ("event", "pool"):
-        categories = sorted({c for log in logs for c in log[column].cat.categories})
-        frame[column] = pd.Categorical(frame[column].astype(str), categories=categories)
-    return frame
 
 
 def _progress_wanted() -> bool:
