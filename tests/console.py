@@ -16,6 +16,17 @@ from tests.hooked_frontdoor import FAIL_IF, PAUSE_AT, STAGE_FILE
 
 HOOKED = "tests.hooked_frontdoor"
 ROOT = Path(__file__).resolve().parent.parent
+TINY_RUN = [
+    "run.replications=2",
+    "run.horizon_days=7",
+    "run.warmup_days=2",
+    "run.drain_days=2",
+    "run.plots=false",
+    "run.event_log=false",
+]
+"""Two short replications: seconds per job, for the sweep tests of every launcher."""
+TINY_SWEEP = ["staffing.pools.social_workers.staff=10,12", *TINY_RUN]
+"""Two jobs of :data:`TINY_RUN` whose KPIs differ."""
 
 
 def environment(hooks: dict[str, str] | None = None) -> dict[str, str]:

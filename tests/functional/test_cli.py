@@ -104,15 +104,17 @@ def test_bad_input_gives_one_line_and_exit_2(
     assert not (tmp_path / "outputs").exists(), "nothing may run before validation passes"
 
 
-def test_yaml_file_with_a_bad_choice_names_key_value_and_file(tmp_path: Path) -> None:
+def _with_local_front_door(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
+    """``frontdoor front_door=ours`` with ``ours.yaml`` (the checs defaults, then ``body``) in
+    a council's own ``--config-dir``."""
     local = tmp_path / "local_conf" / "front_door"
     local.mkdir(parents=True)
-    (local / "ours.yaml").write_text(
-        "defaults:\n  - checs\n  - _self_\ndecision:\n  handoff:\n    clock: workin\n"
-    )
-    result = frontdoor(
-        "--config-dir", str(tmp_path / "local_conf"), "front_door=ours", cwd=tmp_path
-    )
+    (local / "ours.yaml").write_text("defaults:\n  - checs\n  - _self_\n" + body)
+    return frontdoor("--config-dir", str(tmp_path / "local_conf"), "front_door=ours", cwd=tmp_path)
+
+
+def test_yaml_file_with_a_bad_choice_names_key_value_and_file(tmp_path: Path) -> None:
+    result = _with_local_front_door(tmp_path, "decision:\n  handoff:\n    clock: workin\n")
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "frontdoor: error: front_door.decision.handoff.clock: 'workin' is not allowed; "
@@ -121,14 +123,7 @@ def test_yaml_file_with_a_bad_choice_names_key_value_and_file(tmp_path: Path) ->
 
 
 def test_yaml_file_with_probability_above_one_is_rejected(tmp_path: Path) -> None:
-    local = tmp_path / "local_conf" / "front_door"
-    local.mkdir(parents=True)
-    (local / "ours.yaml").write_text(
-        "defaults:\n  - checs\n  - _self_\npartner_check:\n  probability: 1.5\n"
-    )
-    result = frontdoor(
-        "--config-dir", str(tmp_path / "local_conf"), "front_door=ours", cwd=tmp_path
-    )
+    result = _with_local_front_door(tmp_path, "partner_check:\n  probability: 1.5\n")
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "frontdoor: error: front_door.partner_check.probability: 1.5 is not allowed; "

@@ -13,19 +13,12 @@ import pandas as pd
 import pytest
 
 from sim.gather import gather, main
+from tests.console import TINY_SWEEP
 from tests.console import run_module as run
 from tests.hooked_frontdoor import FAIL_IF, FAIL_MESSAGE
 
-TINY = [
-    "run.replications=2",
-    "run.horizon_days=7",
-    "run.warmup_days=2",
-    "run.drain_days=2",
-    "run.plots=false",
-    "run.event_log=false",
-]
 STAFF = "staffing.pools.social_workers.staff"
-SWEEP = [f"{STAFF}=10,12", *TINY]
+SWEEP = TINY_SWEEP
 
 
 def kpi_columns(table: pd.DataFrame) -> pd.DataFrame:

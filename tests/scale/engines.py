@@ -17,21 +17,10 @@ from types import ModuleType
 import pandas as pd
 import pytest
 
-from tests.console import run_module
+from tests.console import TINY_SWEEP, run_module
 
 REQUIRED = "FRONTDOOR_SCALE_EXTRAS"
 """Comma-separated extras that must be importable (set by ``make test-scale``)."""
-
-TINY_SWEEP = [
-    "staffing.pools.social_workers.staff=10,12",
-    "run.replications=2",
-    "run.horizon_days=7",
-    "run.warmup_days=2",
-    "run.drain_days=2",
-    "run.plots=false",
-    "run.event_log=false",
-]
-"""Two jobs of two short replications: seconds per job, and the jobs' KPIs differ."""
 
 
 def engine(module: str, extra: str) -> ModuleType:
