@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from sim.theory import mmc_wait_mean
+from sim.analysis.theory import mmc_wait_mean
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from experiments.common import Experiment, Option, run_options
-from sim.compare import paired_differences
+from sim.analysis.compare import paired_differences
 from sim.compose import compose, load
 from sim.config import Config
 from sim.errors import ConfigError

@@ -33,10 +33,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from experiments.common import OneLineParser, check_out, save_png, save_text, with_replications
+from sim.analysis.compare import paired_differences
+from sim.analysis.costs import post_costs, staff_cost_kpis
 from sim.atomic import write_atomic
-from sim.compare import paired_differences
 from sim.compose import load
-from sim.costs import post_costs, staff_cost_kpis
 from sim.errors import bad_input_exits
 from sim.runner import Results, simulate_replications
 

@@ -4,7 +4,7 @@ the baseline, and write a report folder a leader can read.
 An experiment is a question, a list of named options (each a list of ordinary config
 overrides) and the KPIs that answer it. Every option runs with the same seed, so replication
 *r* of every option sees the same children (common random numbers) and the paired difference
-from the baseline is sharp (:mod:`sim.compare`). The report folder holds:
+from the baseline is sharp (:mod:`sim.analysis.compare`). The report folder holds:
 
 - ``results.csv`` — tidy: one row per option and KPI, mean and 95% CI;
 - ``differences.csv`` — one row per option and KPI: paired difference from the baseline, its
@@ -33,8 +33,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from sim.analysis.compare import paired_differences
 from sim.atomic import write_atomic
-from sim.compare import paired_differences
 from sim.compose import load
 from sim.errors import EXIT_BAD_INPUT, ConfigError, bad_input_exits
 from sim.report.table import queue_table

@@ -5,7 +5,7 @@ one. A run starts with no history, so its first year has too few re-referrals, a
 re-referral can itself be re-referred — the share creeps up over more than a year. This pilot
 runs the baseline from empty (no warm-up) for several years, takes the share of referrals that
 are re-referrals in each 28-day period (averaged over replications), and applies MSER-5
-(:func:`sim.warmup.mser5`) to find where it has settled.
+(:func:`sim.analysis.warmup.mser5`) to find where it has settled.
 
     python -m experiments.re_referral_warmup            # 4 replications × 4 years (minutes)
     python -m experiments.re_referral_warmup --tiny     # seconds, for tests
@@ -30,13 +30,13 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from experiments.common import save_png, save_text
+from sim.analysis.warmup import RunLengthWarning, mser5
 from sim.atomic import write_atomic
-from sim.calendar import MINUTES_PER_DAY
 from sim.compose import conf_dir, load
+from sim.engine.calendar import MINUTES_PER_DAY
+from sim.engine.log_tables import contact_table
 from sim.errors import bad_input_exits
-from sim.log_tables import contact_table
 from sim.replication import build
-from sim.warmup import RunLengthWarning, mser5
 
 PERIOD_DAYS = 28
 

@@ -22,8 +22,8 @@
 #
 # This notebook runs one long **pilot** replication of the baseline with *no* warm-up
 # (`run.warmup_days=0`, `run.horizon_days=540`, `run.drain_days=0`), records daily series from
-# the model's time-weighted levels, and applies MSER-5 (`sim.warmup.mser5`, White 1997): the
-# truncation point that minimises the estimated squared standard error of the truncated mean.
+# the model's time-weighted levels, and applies MSER-5 (`sim.analysis.warmup.mser5`, White 1997):
+# the truncation point that minimises the estimated squared standard error of the truncated mean.
 #
 # It takes about 10 seconds. Run it with `python notebooks/choosing_warmup.py`, or open it in
 # Jupyter with `jupytext --to ipynb notebooks/choosing_warmup.py`.
@@ -39,11 +39,11 @@ from matplotlib.figure import Figure
 from omegaconf import OmegaConf
 
 import sim
-from sim.calendar import MINUTES_PER_DAY
+from sim.analysis.warmup import RunLengthWarning, mser5
 from sim.compose import conf_dir
-from sim.monitor import StepLevel
+from sim.engine.calendar import MINUTES_PER_DAY
+from sim.engine.monitor import StepLevel
 from sim.replication import build
-from sim.warmup import RunLengthWarning, mser5
 
 PILOT_DAYS = 540
 PILOT = [
@@ -121,7 +121,8 @@ print(f"MSER-5 truncation, assessment caseload: day {caseload_cut}")
 # The assessment teams are slow: an assessment is held for weeks to months, so the caseload
 # fills only as fast as new cases arrive and old ones close, and it keeps creeping up while
 # re-referrals of closed cases return. Caseloads feed back on the front door — a full team
-# queues allocations and stretches visit gaps (`sim/teams.py`), and re-referrals come back as new
+# queues allocations and stretches visit gaps (`sim/engine/teams.py`), and re-referrals come back
+# as new
 # contacts — so no KPI is in steady state until the **slowest** part is. The warm-up must cover
 # the caseload's transient, not the front door's.
 #

@@ -38,8 +38,8 @@
 import pandas as pd
 
 import sim
+from sim.analysis.theory import expected_kpis
 from sim.runner import confidence_interval
-from sim.theory import expected_kpis
 
 try:  # rich tables in Jupyter, plain text when run as a script
     from IPython.display import display
@@ -157,8 +157,8 @@ fig
 #
 # `validation=mmc` reduces the model to a textbook M/M/c queue — Poisson arrivals round the
 # clock, exponential screening, `c` servers always on duty, every other stage off — so the mean
-# wait must match Erlang C. `sim.theory.expected_kpis(cfg)` computes the theory from the *same*
-# config, so you can change λ, μ or c with overrides and still compare like with like.
+# wait must match Erlang C. `sim.analysis.theory.expected_kpis(cfg)` computes the theory from the
+# *same* config, so you can change λ, μ or c with overrides and still compare like with like.
 #
 # With only 3 short replications at ~89% utilisation the simulated mean is noisy (the interval
 # can even dip below zero); the verification test suite uses longer runs.

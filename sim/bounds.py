@@ -1,12 +1,16 @@
-"""Upper bounds and plausibility limits, checked before any simulated minute.
+"""Plausibility limits that span several keys, checked before any simulated minute.
 
-:mod:`sim.validation` checks that values make sense (a count ≥ 0, a probability in [0, 1]);
-this module checks that they are *plausible for a front door*, so a typing slip — an extra
-three zeros, a year 9999 — is refused in one line instead of overflowing the calendar minutes
-later, exhausting memory, or running for hours without a word. The limits are generous: each is
-ten or more times anything a local authority's planning question needs (Cheshire East has
-about 16,000 contacts a year; a run is a few years at most), and each message says what is
-allowed. The scenario name is checked here too, because it names the run folder.
+A value must be *plausible for a front door*, so that a typing slip — an extra three zeros, a
+year 9999 — is refused in one line instead of overflowing the calendar minutes later,
+exhausting memory, or running for hours without a word. A limit on one key (at most 100,000
+replications, 10,000 staff in a pool) is declared on its field with its lower bound
+(:mod:`sim.ranges`); this module holds the limits no one field can state: twenty years of
+warm-up, horizon and drain together, a start date that leaves room for them, the expected
+contacts of a replication (volume × length × growth), and the children in a whole backlog. The
+limits are generous: each is ten or more times anything a local authority's planning question
+needs (Cheshire East has about 16,000 contacts a year; a run is a few years at most), and each
+message says what is allowed. The scenario name is checked here too, because it names the run
+folder.
 """
 
 from __future__ import annotations
@@ -18,25 +22,15 @@ from typing import Any
 
 from sim.config import Config
 from sim.errors import ConfigError
+from sim.ranges import MAX_BACKLOG_ITEMS
 
 FIRST_DATE = dt.date(1970, 1, 1)
 LAST_DATE = dt.date(2200, 12, 31)
 """Runs start and end inside these dates: bank holidays are known, dates never overflow."""
-MAX_PERIOD_DAYS = 3650.0
-"""Warm-up, horizon and drain: at most ten years each."""
 MAX_RUN_DAYS = 7300.0
 """Warm-up + horizon + drain: at most twenty years of simulated time."""
-MAX_REPLICATIONS = 100_000
-MAX_JOBS = 1024
-MAX_ANNUAL_CONTACTS = 1_000_000.0
-"""Contacts a year: England's busiest front doors see tens of thousands."""
 MAX_CONTACTS_PER_REPLICATION = 5_000_000.0
 """Expected contacts in one replication (volume × length × growth): minutes of work each."""
-MAX_STAFF = 10_000
-MAX_BACKLOG_ITEMS = 200_000
-"""Children in a warm-start backlog, all parts together."""
-MAX_BACKLOG_DAYS = 3650.0
-"""Ages (working days since referral) and days until a re-referral returns."""
 SCENARIO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 """A scenario names its run folder: letters, digits, ``_``, ``-`` and ``.``, not a path."""
 
@@ -48,20 +42,11 @@ def _number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def _at_most(value: Any, limit: float, key: str, what: str) -> None:
-    number = _number(value)
-    if number is not None and number > limit:
-        shown = f"{limit:,.0f}" if limit == int(limit) else f"{limit:,g}"
-        raise ConfigError(key, value, f"must be at most {shown} {what}".rstrip())
-
-
 def check_bounds(cfg: Config) -> None:
     """Raise :class:`ConfigError` for the first value beyond its plausibility limit."""
     _check_scenario(cfg.scenario)
     _check_run(cfg)
     _check_demand(cfg)
-    for name, pool in cfg.staffing.pools.items():
-        _at_most(pool.staff, MAX_STAFF, f"staffing.pools.{name}.staff", "(staff in a pool)")
     _check_backlog(cfg)
 
 
@@ -77,11 +62,6 @@ def _check_scenario(name: Any) -> None:
 
 def _check_run(cfg: Config) -> None:
     run = cfg.run
-    _at_most(run.replications, MAX_REPLICATIONS, "run.replications", "(replications)")
-    _at_most(run.auto_replications.cap, MAX_REPLICATIONS, "run.auto_replications.cap", "")
-    _at_most(run.jobs, MAX_JOBS, "run.jobs", "(worker processes)")
-    for key in ("warmup_days", "horizon_days", "drain_days"):
-        _at_most(getattr(run, key), MAX_PERIOD_DAYS, f"run.{key}", "days (ten years)")
     periods = [_number(getattr(run, k)) for k in ("warmup_days", "horizon_days", "drain_days")]
     if any(p is None for p in periods):
         return
@@ -103,7 +83,6 @@ def _check_run(cfg: Config) -> None:
 
 def _check_demand(cfg: Config) -> None:
     demand = cfg.demand
-    _at_most(demand.annual_contacts, MAX_ANNUAL_CONTACTS, "demand.annual_contacts", "a year")
     annual = _number(demand.annual_contacts)
     growth = _number(demand.growth_pct_per_year)
     days = sum(
@@ -128,20 +107,11 @@ def _check_demand(cfg: Config) -> None:
 
 def _check_backlog(cfg: Config) -> None:
     spec = cfg.backlog
-    total = 0.0
-    for stage, count in spec.front_door.items():
-        _at_most(count, MAX_BACKLOG_ITEMS, f"backlog.front_door.{stage}", "(contacts)")
-        total += _number(count) or 0.0
-    _at_most(spec.step_up_panel, MAX_BACKLOG_ITEMS, "backlog.step_up_panel", "(requests)")
+    total = sum(_number(count) or 0.0 for count in spec.front_door.values())
     total += _number(spec.step_up_panel) or 0.0
     for part in ("assessments", "awaiting_allocation"):
-        for team, ages in getattr(spec, part).items():
-            total += len(ages)
-            for i, age in enumerate(ages):
-                _at_most(age, MAX_BACKLOG_DAYS, f"backlog.{part}.{team}[{i}]", "working days")
+        total += sum(len(ages) for ages in getattr(spec, part).values())
     total += len(spec.re_referrals_due_days)
-    for i, days in enumerate(spec.re_referrals_due_days):
-        _at_most(days, MAX_BACKLOG_DAYS, f"backlog.re_referrals_due_days[{i}]", "days")
     if total > MAX_BACKLOG_ITEMS:
         raise ConfigError(
             "backlog", f"{total:,.0f} items", f"must hold at most {MAX_BACKLOG_ITEMS:,}"

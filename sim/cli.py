@@ -121,10 +121,10 @@ def execute(
     ``spec``: the config already validated by :func:`preflight` (else validated here).
     """
     # Imported here so that bad input is reported without loading pandas, SciPy and matplotlib.
+    from sim.analysis.theory import expected_kpis
     from sim.report.files import write_run
     from sim.report.table import print_kpis
     from sim.runner import simulate_replications
-    from sim.theory import expected_kpis
 
     spec = spec if spec is not None else to_spec(cfg)
     with lifecycle(folder, overrides or []) as started:

@@ -22,6 +22,29 @@ from typing import Any
 from hydra.core.config_store import ConfigStore
 
 from sim.errors import ConfigError
+from sim.ranges import (
+    HOURS_IN_A_YEAR,
+    MAX_ANNUAL_CONTACTS,
+    MAX_BACKLOG_DAYS,
+    MAX_BACKLOG_ITEMS,
+    MAX_JOBS,
+    MAX_PERIOD_DAYS,
+    MAX_REPLICATIONS,
+    MAX_STAFF,
+    PROBABILITY,
+    Range,
+    integer,
+    number,
+    ranged,
+    share,
+)
+
+INFORMATION_FACTOR = share(
+    what="a number", unit="information never makes a wrong decision likelier"
+)
+BACKLOG_AGE = number(
+    ge=0, at_most=MAX_BACKLOG_DAYS, what="an age", unit="working days since referral", each=True
+)
 
 # The string choices of the config, as enums so that composing a config rejects a bad value
 # naming its key (OmegaConf checks enum fields). Member names equal their values, lower-case:
@@ -30,7 +53,7 @@ from sim.errors import ConfigError
 
 
 class Dist(StrEnum):
-    """A distribution family (``dist``); :mod:`sim.distributions` reads each one's keys."""
+    """A distribution family (``dist``); :mod:`sim.engine.distributions` reads each one's keys."""
 
     exponential = "exponential"
     lognormal = "lognormal"
@@ -172,16 +195,26 @@ class AutoReplicationsConfig:
     When ``enabled``, ``run.replications`` is ignored: replications 0, 1, 2, … are run until the
     95% confidence interval of every KPI in ``kpis`` has a half-width of at most ``precision``
     × |mean| and keeps it for ``look_ahead`` more replications (Hoad, Robinson & Davies 2010,
-    :func:`sim.replications.replications_needed`), or ``cap`` replications have run.
+    :func:`sim.analysis.replications.replications_needed`), or ``cap`` replications have run.
     """
 
     enabled: bool = False
     kpis: list[str] = field(
         default_factory=lambda: ["decision_working_days_mean", "decision_within_1wd_pct"]
     )
-    precision: float = 0.05
-    cap: int = 50
-    look_ahead: int = 5
+    precision: float = ranged(
+        0.05,
+        Range(
+            low=0.0,
+            low_open=True,
+            high=1.0,
+            high_open=True,
+            interval=True,
+            unit="relative half-width of the 95% CI",
+        ),
+    )
+    cap: int = ranged(50, integer(ge=3, at_most=MAX_REPLICATIONS, unit="replications"))
+    look_ahead: int = ranged(5, integer(ge=0))
 
 
 @dataclass
@@ -193,13 +226,13 @@ class RunConfig:
     The defaults are those of ``conf/run/default.yaml`` (a test keeps the two equal).
     """
 
-    replications: int = 5
-    seed: int = 20250227
+    replications: int = ranged(5, integer(ge=1, at_most=MAX_REPLICATIONS, unit="replications"))
+    seed: int = ranged(20250227, integer(ge=0))
     start_date: str = "2025-04-07"
-    warmup_days: float = 560.0
-    horizon_days: float = 182.0
-    drain_days: float = 28.0
-    jobs: int = 2
+    warmup_days: float = ranged(560.0, number(ge=0, at_most=MAX_PERIOD_DAYS, unit="days"))
+    horizon_days: float = ranged(182.0, number(gt=0, at_most=MAX_PERIOD_DAYS, unit="days"))
+    drain_days: float = ranged(28.0, number(ge=0, at_most=MAX_PERIOD_DAYS, unit="days"))
+    jobs: int = ranged(2, integer(ge=1, at_most=MAX_JOBS, unit="worker processes"))
     executor: ExecutorKind = ExecutorKind.process
     event_log: bool = True
     plots: bool = True
@@ -261,15 +294,19 @@ class SourceConfig:
     every contact green / "other").
     """
 
-    share: float = 1.0
+    share: float = ranged(1.0, PROBABILITY)
     profile: str = "flat"
-    school_holiday_factor: float = 1.0
-    bank_holiday_factor: float = 1.0
-    threshold_met: float = 1.0
-    unclear: float = 0.0
-    known_family: float = 0.0
-    urgency: dict[str, float] = field(default_factory=dict)
-    concern: dict[str, float] = field(default_factory=dict)
+    school_holiday_factor: float = ranged(1.0, number(ge=0))
+    bank_holiday_factor: float = ranged(1.0, number(ge=0))
+    threshold_met: float = ranged(1.0, PROBABILITY)
+    unclear: float = ranged(0.0, PROBABILITY)
+    known_family: float = ranged(0.0, PROBABILITY)
+    urgency: dict[str, float] = ranged(
+        rng=number(ge=0, what="a share", each=True), default_factory=dict
+    )
+    concern: dict[str, float] = ranged(
+        rng=number(ge=0, what="a share", each=True), default_factory=dict
+    )
 
 
 @dataclass
@@ -297,9 +334,9 @@ class ThresholdTrainingConfig:
     measured window, when the policy is introduced) or ``warmup`` (the start of the run).
     """
 
-    reduction_pct: float = 0.0
-    start_day: float = 0.0
-    learning_lag_days: float = 180.0
+    reduction_pct: float = ranged(0.0, share(0, 100, what="a number", unit="%"))
+    start_day: float = ranged(0.0, number(ge=0, unit="days"))
+    learning_lag_days: float = ranged(180.0, number(ge=0, unit="days"))
     start: PolicyStart = PolicyStart.measured
 
 
@@ -311,11 +348,15 @@ class DemandConfig:
     day alike) or 168 (hour of week, Monday 00:00 first).
     """
 
-    annual_contacts: float = 15050.0
-    growth_pct_per_year: float = 0.0
+    annual_contacts: float = ranged(
+        15050.0, number(gt=0, at_most=MAX_ANNUAL_CONTACTS, unit="contacts a year")
+    )
+    growth_pct_per_year: float = ranged(0.0, number(gt=-100, unit="% a year"))
     growth_start: PolicyStart = PolicyStart.measured
     sources: dict[str, SourceConfig] = field(default_factory=dict)
-    profiles: dict[str, list[float]] = field(default_factory=lambda: {"flat": [1.0]})
+    profiles: dict[str, list[float]] = ranged(
+        rng=number(ge=0, what="a weight", each=True), default_factory=lambda: {"flat": [1.0]}
+    )
     school_terms: SchoolTermsConfig = field(default_factory=SchoolTermsConfig)
     threshold_training: dict[str, ThresholdTrainingConfig] = field(default_factory=dict)
 
@@ -331,17 +372,17 @@ class AbsenceConfig:
     calendar closes) likewise. ``supervision_compliance``: the share (0–1) of the policy
     ``supervision_hours_per_month`` actually received (§3 row 22: the CIN/CP teams "have not
     consistently received supervision"). They combine into the share of ``staff`` on duty on an
-    average day (:func:`sim.capacity.availability`). All zero (the default, compliance 1):
+    average day (:func:`sim.engine.capacity.availability`). All zero (the default, compliance 1):
     everyone is on duty whenever the rota says so.
     """
 
-    vacancy_pct: float = 0.0
-    sickness_pct: float = 0.0
-    supervision_hours_per_month: float = 0.0
-    training_days_per_year: float = 0.0
-    contract_hours_per_week: float = 37.0
-    annual_leave_days_per_year: float = 0.0
-    supervision_compliance: float = 1.0
+    vacancy_pct: float = ranged(0.0, share(0, 100, high_open=True, what="a percentage"))
+    sickness_pct: float = ranged(0.0, share(0, 100, high_open=True, what="a percentage"))
+    supervision_hours_per_month: float = ranged(0.0, number(ge=0, unit="hours a month"))
+    training_days_per_year: float = ranged(0.0, number(ge=0, unit="days a year"))
+    contract_hours_per_week: float = ranged(37.0, number(gt=0, unit="hours"))
+    annual_leave_days_per_year: float = ranged(0.0, number(ge=0, unit="days a year"))
+    supervision_compliance: float = ranged(1.0, PROBABILITY)
 
 
 @dataclass
@@ -353,12 +394,12 @@ class PoolConfig:
     ``time_factor`` multiplies every task this pool does (e.g. 1.15 for staff new to the
     service — parameters.md §3 row 5 "experience is a staffing parameter"). ``absence``
     (vacancies, sickness, annual leave, supervision, training) lowers the heads on duty day by day
-    (:mod:`sim.capacity`); ``staff`` is the establishment.
+    (:mod:`sim.engine.capacity`); ``staff`` is the establishment.
     """
 
-    staff: int = 1
+    staff: int = ranged(1, integer(ge=1, at_most=MAX_STAFF, unit="people"))
     rota: Rota = Rota.office
-    time_factor: float = 1.0
+    time_factor: float = ranged(1.0, number(gt=0))
     absence: AbsenceConfig = field(default_factory=AbsenceConfig)
 
 
@@ -376,7 +417,7 @@ class StageConfig:
 
     enabled: bool = True
     pool: str | None = None
-    probability: float = 1.0
+    probability: float = ranged(1.0, PROBABILITY)
     duration: DistributionConfig = field(default_factory=DistributionConfig)
 
 
@@ -425,7 +466,7 @@ class TriageConfig(StageConfig):
     """Manager triage (§3 row 1). ``close_inappropriate_probability``: share of contacts not
     meeting the threshold that the triage manager closes at once (no screening)."""
 
-    close_inappropriate_probability: float = 0.0
+    close_inappropriate_probability: float = ranged(0.0, PROBABILITY)
 
 
 @dataclass
@@ -435,8 +476,8 @@ class ClarificationConfig(StageConfig):
     ``repeat_probability`` it is still unclear and goes round again, at most ``max_rounds``."""
 
     wait: WaitConfig = field(default_factory=WaitConfig)
-    repeat_probability: float = 0.0
-    max_rounds: int = 3
+    repeat_probability: float = ranged(0.0, PROBABILITY)
+    max_rounds: int = ranged(3, integer(ge=1))
 
 
 @dataclass
@@ -444,7 +485,7 @@ class HistoryCheckConfig(StageConfig):
     """Family history and previous involvement (§3 row 8); known families take
     ``known_family_factor`` times as long."""
 
-    known_family_factor: float = 1.0
+    known_family_factor: float = ranged(1.0, number(gt=0))
 
 
 @dataclass
@@ -464,7 +505,7 @@ class ScreeningConfig(StageConfig):
     complex_sources: list[str] = field(default_factory=list)
     complex_urgencies: list[str] = field(default_factory=list)
     fallback_pool: str | None = None
-    fallback_queue_at_least: int = 5
+    fallback_queue_at_least: int = ranged(5, integer(ge=0, unit="contacts waiting"))
 
 
 @dataclass
@@ -473,14 +514,14 @@ class ConsentConfig(StageConfig):
     ``not_needed_urgencies``. ``recorded_probability`` feeds a quality KPI only."""
 
     not_needed_urgencies: list[str] = field(default_factory=lambda: ["red"])
-    recorded_probability: float = 1.0
+    recorded_probability: float = ranged(1.0, PROBABILITY)
 
 
 @dataclass
 class PartnerAgencyConfig:
     """One partner agency asked for information: how often, and how long it takes to answer."""
 
-    request_probability: float = 1.0
+    request_probability: float = ranged(1.0, PROBABILITY)
     response: WaitConfig = field(default_factory=WaitConfig)
 
 
@@ -495,8 +536,9 @@ class PartnerHubConfig:
     pool: str | None = None
     agencies: list[str] = field(default_factory=list)
     effort: DistributionConfig = field(default_factory=DistributionConfig)
-    rag_target_working_hours: dict[str, float] = field(
-        default_factory=lambda: {"red": 4.0, "amber": 8.5, "green": 25.5}
+    rag_target_working_hours: dict[str, float] = ranged(
+        rng=number(gt=0, unit="working hours", each=True),
+        default_factory=lambda: {"red": 4.0, "amber": 8.5, "green": 25.5},
     )
 
 
@@ -514,12 +556,14 @@ class PartnerCheckConfig:
     """
 
     enabled: bool = True
-    probability: float = 1.0
+    probability: float = ranged(1.0, PROBABILITY)
     pool: str | None = None
     request_effort: DistributionConfig = field(default_factory=DistributionConfig)
     collation_effort: DistributionConfig = field(default_factory=DistributionConfig)
     agencies: dict[str, PartnerAgencyConfig] = field(default_factory=dict)
-    timeout_working_minutes: float | None = None
+    timeout_working_minutes: float | None = ranged(
+        None, number(ge=0, unit="working minutes", optional="wait for every reply")
+    )
     chase_effort: DistributionConfig = field(default_factory=DistributionConfig)
     hub: PartnerHubConfig = field(default_factory=PartnerHubConfig)
 
@@ -539,13 +583,13 @@ class DecisionAccuracyConfig:
     """
 
     enabled: bool = False
-    miss_probability: float = 0.0
-    over_refer_probability: float = 0.0
-    history_checked_factor: float = 1.0
-    consent_sought_factor: float = 1.0
-    partner_info_received_factor: float = 1.0
-    partner_info_timed_out_factor: float = 1.0
-    partners_in_decision_factor: float = 1.0
+    miss_probability: float = ranged(0.0, PROBABILITY)
+    over_refer_probability: float = ranged(0.0, PROBABILITY)
+    history_checked_factor: float = ranged(1.0, INFORMATION_FACTOR)
+    consent_sought_factor: float = ranged(1.0, INFORMATION_FACTOR)
+    partner_info_received_factor: float = ranged(1.0, INFORMATION_FACTOR)
+    partner_info_timed_out_factor: float = ranged(1.0, INFORMATION_FACTOR)
+    partners_in_decision_factor: float = ranged(1.0, INFORMATION_FACTOR)
 
 
 @dataclass
@@ -564,11 +608,13 @@ class DecisionConfig(StageConfig):
 
     partner_pool: str | None = None
     partner_urgencies: list[str] = field(default_factory=lambda: ["red", "amber", "green"])
-    strategy_discussion_share: dict[str, float] = field(default_factory=dict)
-    below_threshold_outcomes: dict[str, float] = field(default_factory=dict)
+    strategy_discussion_share: dict[str, float] = ranged(rng=share(each=True), default_factory=dict)
+    below_threshold_outcomes: dict[str, float] = ranged(
+        rng=number(ge=0, what="a share", each=True), default_factory=dict
+    )
     handoff: WaitConfig = field(default_factory=WaitConfig)
-    idva_probability: float = 0.0
-    exploitation_panel_probability: float = 0.0
+    idva_probability: float = ranged(0.0, PROBABILITY)
+    exploitation_panel_probability: float = ranged(0.0, PROBABILITY)
     accuracy: DecisionAccuracyConfig = field(default_factory=DecisionAccuracyConfig)
 
 
@@ -583,9 +629,13 @@ class LearningConfig:
     or ``warmup`` (from the start of the run, so the window sees a mature loop)."""
 
     enabled: bool = False
-    inappropriate_reduction_pct: dict[str, float] = field(default_factory=dict)
-    unclear_reduction_pct: dict[str, float] = field(default_factory=dict)
-    lag_days: float = 180.0
+    inappropriate_reduction_pct: dict[str, float] = ranged(
+        rng=share(0, 100, what="a percentage", each=True), default_factory=dict
+    )
+    unclear_reduction_pct: dict[str, float] = ranged(
+        rng=share(0, 100, what="a percentage", each=True), default_factory=dict
+    )
+    lag_days: float = ranged(180.0, number(gt=0, unit="days"))
     start: PolicyStart = PolicyStart.measured
 
 
@@ -633,11 +683,11 @@ class StepUpPanelConfig:
     urgent_urgencies: list[str] = field(default_factory=lambda: ["red"])
     weekday: str = "wednesday"
     time: str = "10:00"
-    every_weeks: int = 2
+    every_weeks: int = ranged(2, integer(ge=1))
     first_date: str | None = None
-    deadline_days_before: int = 7
+    deadline_days_before: int = ranged(7, integer(ge=0, unit="days"))
     deadline_time: str = "16:00"
-    accept_probability: float = 1.0
+    accept_probability: float = ranged(1.0, PROBABILITY)
 
 
 @dataclass
@@ -651,8 +701,8 @@ class StrategyDiscussionConfig:
     attendees: list[str] = field(default_factory=list)
     lead_time: WaitConfig = field(default_factory=WaitConfig)
     duration: DistributionConfig = field(default_factory=DistributionConfig)
-    target_working_days: float = 1.0
-    s47_probability: float = 0.0
+    target_working_days: float = ranged(1.0, number(gt=0, unit="working days"))
+    s47_probability: float = ranged(0.0, PROBABILITY)
 
 
 @dataclass
@@ -665,7 +715,9 @@ class Section47Config:
 
     see_child: WaitConfig = field(default_factory=WaitConfig)
     outcome_working_days: DistributionConfig = field(default_factory=DistributionConfig)
-    outcomes: dict[str, float] = field(default_factory=dict)
+    outcomes: dict[str, float] = ranged(
+        rng=number(ge=0, what="a share", each=True), default_factory=dict
+    )
     icpc_lead_working_days: DistributionConfig = field(default_factory=DistributionConfig)
     conference: StageConfig = field(default_factory=_off)
 
@@ -675,13 +727,13 @@ class TeamConfig:
     """An assessment team (row 13): ``social_workers`` each holding at most ``caseload_cap``
     cases, of which ``other_cases`` are long-term cases not simulated here; ``share`` of
     referrals go to this team. ``absence`` acts on a caseload team as described in
-    :mod:`sim.teams`: vacant posts hold no cases; leave, sickness, training and supervision
+    :mod:`sim.engine.teams`: vacant posts hold no cases; leave, sickness, training and supervision
     stretch the elapsed work of each assessment."""
 
-    share: float = 1.0
-    social_workers: int = 1
-    caseload_cap: int = 18
-    other_cases: float = 0.0
+    share: float = ranged(1.0, PROBABILITY)
+    social_workers: int = ranged(1, integer(ge=1, unit="people"))
+    caseload_cap: int = ranged(18, integer(ge=1, unit="cases"))
+    other_cases: float = ranged(0.0, number(ge=0, unit="cases"))
     absence: AbsenceConfig = field(default_factory=AbsenceConfig)
 
 
@@ -701,17 +753,19 @@ class AssessmentConfig:
     enabled: bool = False
     teams: dict[str, TeamConfig] = field(default_factory=dict)
     first_visit: WaitConfig = field(default_factory=WaitConfig)
-    visits_min: int = 1
+    visits_min: int = ranged(1, integer(ge=1))
     visits_max: int = 3
     visit_gap: WaitConfig = field(default_factory=WaitConfig)
-    gap_caseload_elasticity: float = 0.0
+    gap_caseload_elasticity: float = ranged(0.0, number(ge=0))
     write_up: WaitConfig = field(default_factory=WaitConfig)
     long_write_up: WaitConfig = field(default_factory=WaitConfig)
-    long_write_up_probability: float = 0.0
-    deadline_working_days: float | None = None
-    deadline_push_probability: float = 0.0
+    long_write_up_probability: float = ranged(0.0, PROBABILITY)
+    deadline_working_days: float | None = ranged(
+        None, number(ge=1, unit="working days", optional="no deadline")
+    )
+    deadline_push_probability: float = ranged(0.0, PROBABILITY)
     sign_off: StageConfig = field(default_factory=_off)
-    not_in_need_probability: float = 0.0
+    not_in_need_probability: float = ranged(0.0, PROBABILITY)
 
 
 @dataclass
@@ -723,9 +777,9 @@ class ReReferralConfig:
     ``max_generations`` bounds the chain (a safety cap, far above what the probability reaches).
     """
 
-    probability: float = 0.0
-    within_days: float = 365.0
-    max_generations: int = 10
+    probability: float = ranged(0.0, PROBABILITY)
+    within_days: float = ranged(365.0, number(gt=0, unit="days"))
+    max_generations: int = ranged(10, integer(ge=0))
 
 
 @dataclass
@@ -735,7 +789,7 @@ class ReferralNfaConfig:
     ``probability`` (the rest are assessed and end "not in need"); the ``review`` costs the
     manager's time. Published: 6.5% of referrals end NFA (§1d READ)."""
 
-    probability: float = 0.0
+    probability: float = ranged(0.0, PROBABILITY)
     review: StageConfig = field(default_factory=lambda: StageConfig(enabled=False))
 
 
@@ -745,8 +799,8 @@ class MissedNeedConfig:
     contacted about again, at a time drawn uniformly within ``within_days`` of the decision
     (sooner and more often than a closed case's re-referral). ESTIMATE."""
 
-    return_probability: float = 0.0
-    within_days: float = 90.0
+    return_probability: float = ranged(0.0, PROBABILITY)
+    within_days: float = ranged(90.0, number(gt=0, unit="days"))
 
 
 @dataclass
@@ -775,11 +829,19 @@ class BacklogConfig:
     it from its own case-management extract (counts and ages only — nothing identifying).
     """
 
-    front_door: dict[str, int] = field(default_factory=dict)
-    step_up_panel: int = 0
-    assessments: dict[str, list[float]] = field(default_factory=dict)
-    awaiting_allocation: dict[str, list[float]] = field(default_factory=dict)
-    re_referrals_due_days: list[float] = field(default_factory=list)
+    front_door: dict[str, int] = ranged(
+        rng=integer(ge=0, at_most=MAX_BACKLOG_ITEMS, what="a count", unit="contacts", each=True),
+        default_factory=dict,
+    )
+    step_up_panel: int = ranged(
+        0, integer(ge=0, at_most=MAX_BACKLOG_ITEMS, what="a count", unit="requests")
+    )
+    assessments: dict[str, list[float]] = ranged(rng=BACKLOG_AGE, default_factory=dict)
+    awaiting_allocation: dict[str, list[float]] = ranged(rng=BACKLOG_AGE, default_factory=dict)
+    re_referrals_due_days: list[float] = ranged(
+        rng=number(ge=0, at_most=MAX_BACKLOG_DAYS, unit="days from the start", each=True),
+        default_factory=list,
+    )
 
 
 @dataclass
@@ -845,12 +907,16 @@ class RoleCostConfig:
     ``costs.partner_staff_paid_by`` (partner-agency staff in an integrated front door).
     """
 
-    salary_gbp: float = 41000.0
-    on_cost: float = 1.30
-    agency_share: float = 0.0
-    agency_premium: float = 1.4
-    vacancy_factor: float = 0.05
-    productive_hours_per_fte: float = 1325.0
+    salary_gbp: float = ranged(41000.0, number(ge=0, what="an amount", unit="£ a year"))
+    on_cost: float = ranged(1.30, number(ge=1, what="a multiplier", unit="e.g. 1.30"))
+    agency_share: float = ranged(0.0, PROBABILITY)
+    agency_premium: float = ranged(1.4, number(ge=1, what="a multiplier", unit="e.g. 1.4"))
+    vacancy_factor: float = ranged(
+        0.05, share(0, 1, high_open=True, what="a share", unit="0.05 = 5%")
+    )
+    productive_hours_per_fte: float = ranged(
+        1325.0, number(gt=0, at_most=HOURS_IN_A_YEAR, unit="hours")
+    )
     paid_by: Payer | None = Payer.local_authority
 
 

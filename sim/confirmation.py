@@ -31,7 +31,7 @@ def confirmation_seed(seed: int) -> int:
     """The base seed of the confirmation run: a fixed function of the search's ``run.seed``.
 
     One 32-bit word of ``SeedSequence([seed, CONFIRM_WORD])``, never ``seed`` itself. A
-    stream's entropy is ``[base seed, replication, name words]`` (:mod:`sim.streams`), so no
+    stream's entropy is ``[base seed, replication, name words]`` (:mod:`sim.engine.streams`), so no
     confirmation stream shares its entropy with a search stream: no random number the search
     saw is drawn again, and the same ``run.seed`` always gives the same confirmation.
     """

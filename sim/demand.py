@@ -7,9 +7,9 @@ the start date) is
     λ_s(h) = c_s · w_s(h) · f_s(day of h) · (1 + g/100) ** (max(h + 0.5 − h₀, 0) / 8760)
 
 where ``w_s`` is the source's hour-of-week profile (mean 1,
-:func:`sim.arrivals.hour_of_week_weights`), ``f_s`` is ``school_holiday_factor`` on a
-school-holiday day (:mod:`sim.terms`) times ``bank_holiday_factor`` on a bank holiday (both on
-a day that is both, 1 otherwise), and ``c_s`` is chosen so that the first 365 days from the
+:func:`sim.engine.arrivals.hour_of_week_weights`), ``f_s`` is ``school_holiday_factor`` on a
+school-holiday day (:mod:`sim.engine.terms`) times ``bank_holiday_factor`` on a bank holiday (both
+on a day that is both, 1 otherwise), and ``c_s`` is chosen so that the first 365 days from the
 start bring exactly ``annual_contacts × share`` before growth:
 
     c_s = annual_contacts × share / Σ_{h < 8760} w_s(h) · f_s(day of h)
@@ -17,8 +17,8 @@ start bring exactly ``annual_contacts × share`` before growth:
 So a factor below 1 moves contacts from holidays into term time rather than losing them: the
 configured annual volume (what the MI reports) is kept. Growth compounds from hour ``h₀``, the
 start of its policy clock (``demand.growth_start``: ``measured`` = the measured window, the
-default; ``warmup`` = 0, as :func:`sim.arrivals.hourly_rates` does). The result feeds
-:func:`sim.arrivals.poisson_arrivals`.
+default; ``warmup`` = 0, as :func:`sim.engine.arrivals.hourly_rates` does). The result feeds
+:func:`sim.engine.arrivals.poisson_arrivals`.
 
 Partner threshold training (:func:`inappropriate_removal_probability`) removes a rising share of
 a source's inappropriate contacts (those not meeting the threshold) after it starts.
@@ -34,11 +34,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.arrivals import HOURS_PER_YEAR, hourly_rates
-from sim.calendar import MINUTES_PER_DAY
+from sim.engine.arrivals import HOURS_PER_YEAR, hourly_rates
+from sim.engine.calendar import MINUTES_PER_DAY
+from sim.engine.terms import school_holiday_days, validate_school_terms
 from sim.errors import ConfigError
-from sim.errors import is_finite_number as _finite
-from sim.terms import school_holiday_days, validate_school_terms
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -77,7 +76,7 @@ def source_hourly_rates(
     ``demand`` is a :class:`~sim.config.DemandConfig` (or anything with the same attributes).
     ``bank_holidays`` must cover at least ``max(hours / 24, 365)`` days from ``start`` (the
     first year is needed for the normalisation), e.g.
-    :attr:`sim.calendar.WorkingCalendar.bank_holiday_dates`; dates outside are ignored.
+    :attr:`sim.engine.calendar.WorkingCalendar.bank_holiday_dates`; dates outside are ignored.
     Runs longer than a year get each year's school holidays from the rule (or the explicit
     list). See the module docstring for the formula. Growth compounds from hour
     ``growth_from_hour`` (the policy clock, ``demand.growth_start``: the measured window by
@@ -145,30 +144,15 @@ def inappropriate_removal_probability(training: Any, t_minutes: npt.ArrayLike) -
 
 
 def validate_demand_extras(demand: Any) -> None:
-    """Check the holiday factors, threshold training and school terms of ``demand``.
+    """Check that each threshold training names a source, and the school terms of ``demand``.
 
-    Raises :class:`ConfigError` naming the key: ``demand.sources.<name>.school_holiday_factor``
-    or ``.bank_holiday_factor`` (must be finite and ≥ 0), ``demand.threshold_training.<name>``
-    (must name a source) and its ``reduction_pct`` (in [0, 100]), ``start_day`` and
-    ``learning_lag_days`` (finite, ≥ 0), and ``demand.school_terms.*``
-    (:func:`sim.terms.validate_school_terms`).
+    Raises :class:`ConfigError` naming the key: ``demand.threshold_training.<name>`` (must name
+    a source) and ``demand.school_terms.*`` (:func:`sim.engine.terms.validate_school_terms`).
+    The ranges of the holiday factors and of each training's ``reduction_pct``, ``start_day``
+    and ``learning_lag_days`` are declared on their fields (:mod:`sim.ranges`).
     """
-    for name, src in demand.sources.items():
-        for attr in ("school_holiday_factor", "bank_holiday_factor"):
-            value = getattr(src, attr)
-            if not (_finite(value) and value >= 0):
-                raise ConfigError(
-                    f"demand.sources.{name}.{attr}", value, "must be a finite number ≥ 0"
-                )
-    for name, training in demand.threshold_training.items():
+    for name in demand.threshold_training:
         key = f"demand.threshold_training.{name}"
         if name not in demand.sources:
             raise ConfigError(key, name, f"must name a source: one of {sorted(demand.sources)}")
-        pct = training.reduction_pct
-        if not (_finite(pct) and 0 <= pct <= 100):
-            raise ConfigError(f"{key}.reduction_pct", pct, "must be a number in [0, 100] (%)")
-        for attr in ("start_day", "learning_lag_days"):
-            value = getattr(training, attr)
-            if not (_finite(value) and value >= 0):
-                raise ConfigError(f"{key}.{attr}", value, "must be a finite number ≥ 0 (days)")
     validate_school_terms(demand.school_terms)

@@ -4,7 +4,7 @@
 the named random streams, the staff pools on their rotas, the contacts and the event log — and
 nothing else: no files, no Hydra, no plotting, and nothing of the pathway, which lives above it
 in :mod:`sim.pathway` and is started in a world by :func:`sim.replication.build`;
-:mod:`sim.metrics` turns the log into KPIs.
+:mod:`sim.analysis.metrics` turns the log into KPIs.
 
 **Common random numbers.** Every random quantity of a contact is keyed by the contact's
 *source* and its *position among that source's contacts*, never by the order in which queues
@@ -27,9 +27,6 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from sim.arrivals import poisson_arrivals
-from sim.calendar import MINUTES_PER_DAY, WorkingCalendar
-from sim.choice import choose, choose_many
 from sim.config import (
     CONCERNS,
     DEFAULT_CONCERN,
@@ -42,12 +39,15 @@ from sim.config import (
 )
 from sim.contacts import Contact, SourceDraws
 from sim.demand import inappropriate_removal_probability, source_hourly_rates
-from sim.distributions import make_sampler
-from sim.eventlog import EventLog
+from sim.engine.arrivals import poisson_arrivals
+from sim.engine.calendar import MINUTES_PER_DAY, WorkingCalendar
+from sim.engine.choice import choose, choose_many
+from sim.engine.distributions import make_sampler
+from sim.engine.eventlog import EventLog
+from sim.engine.staff import StaffPool
+from sim.engine.streams import Streams
+from sim.engine.teams import Team
 from sim.learning import ReferrerLearning
-from sim.staff import StaffPool
-from sim.streams import Streams
-from sim.teams import Team
 
 
 @dataclass(frozen=True)
@@ -137,12 +137,12 @@ class FrontDoor:
 
         The rota gives the shifts: ``office`` the calendar's open intervals, ``out_of_hours``
         the closed ones, ``always`` one interval over the whole span. A shift takes the heads
-        of the day it starts (:func:`sim.capacity.daily_on_duty`, stream ``absence:<pool>``),
+        of the day it starts (:func:`sim.engine.capacity.daily_on_duty`, stream ``absence:<pool>``),
         so an overnight EDT shift keeps one set of heads; a shift longer than a day (a weekend,
         a 24/7 rota) is cut at each midnight and every day has its own heads. With no absence
         every row has all the staff, which is exactly the all-or-nothing rota.
         """
-        from sim.capacity import availability, daily_on_duty
+        from sim.engine.capacity import availability, daily_on_duty
 
         pool = self.cfg.staffing.pools[name]
         span = self.calendar.span

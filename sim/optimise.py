@@ -23,7 +23,7 @@ Optuna): each *variable* is an override key (``staffing.pools.managers.staff``) 
    because the search's own seeds are the ones it selected on (the winner's curse).
 
 Every candidate runs on the same seeds (common random numbers), so steps are compared paired.
-Costs are deterministic (:mod:`sim.costs`) and known before a candidate is simulated.
+Costs are deterministic (:mod:`sim.analysis.costs`) and known before a candidate is simulated.
 """
 
 from __future__ import annotations
@@ -34,12 +34,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim import intervals
+from sim.analysis import intervals
+from sim.analysis.costs import annual_staff_cost
+from sim.analysis.intervals import confidence_interval
 from sim.compose import load
 from sim.config import Config, RunConfig
-from sim.costs import annual_staff_cost
 from sim.errors import ConfigError
-from sim.intervals import confidence_interval
 from sim.runner import simulate_replications
 
 CONFIDENCE = 0.95

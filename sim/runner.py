@@ -7,8 +7,8 @@ same seed share their random numbers. Parallel replications run on ``run.jobs`` 
 results are put back in replication order before anything is summarised.
 
 With ``run.auto_replications.enabled`` the number of replications is chosen while running
-(:func:`sim.replications.replications_needed`): replications 0, 1, 2, … are run, ``jobs`` at a
-time, until every chosen KPI is precise enough; the first ``n`` are kept as the run's results,
+(:func:`sim.analysis.replications.replications_needed`): replications 0, 1, 2, … are run, ``jobs``
+at a time, until every chosen KPI is precise enough; the first ``n`` are kept as the run's results,
 so nothing is run twice, and the search table is kept in ``Results.replication_report``.
 """
 
@@ -24,22 +24,20 @@ import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.analysis.intervals import confidence_interval
+from sim.analysis.metrics import kpis_from, measured_contacts, queue_profile
+from sim.analysis.replications import ReplicationReport, replications_needed
 from sim.config import Config
+from sim.engine.eventlog import EventLogFile
+from sim.engine.log_tables import contact_table
 from sim.errors import ConfigError
-from sim.eventlog import EventLogFile
 from sim.executors import Executor, executor
-from sim.intervals import confidence_interval
-from sim.log_tables import contact_table
-from sim.metrics import kpis_from, measured_contacts, queue_profile
 from sim.replication import build
-
-if TYPE_CHECKING:  # sim.replications imports this module
-    from sim.replications import ReplicationReport
 
 
 @dataclass(frozen=True)
@@ -141,8 +139,6 @@ def _search_replications(
     at most ``jobs − 1`` replications beyond the search's last are wasted. Every replication is
     run once, with its event log if wanted, and the first ``n`` are the run's results.
     """
-    from sim.replications import replications_needed
-
     auto = cfg.run.auto_replications
     kind, jobs = _parallelism(cfg, auto.cap)
     done: dict[int, ReplicationResult] = {}

@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.calendar import _parse_opening_hours
-from sim.choice import choose
 from sim.config import DEFAULT_CONCERN, DEFAULT_URGENCY
 from sim.contacts import Contact
-from sim.log_tables import contact_table
+from sim.engine.calendar import _parse_opening_hours
+from sim.engine.choice import choose
+from sim.engine.log_tables import contact_table
 from sim.pathway.after_decision import child_and_family_assessment, maybe_re_refer
 from sim.pathway.front_door import (
     decision_onwards,

@@ -14,10 +14,10 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sim.calendar import MINUTES_PER_DAY
 from sim.config import WaitConfig, is_unset
-from sim.distributions import make_sampler
-from sim.meeting import rendezvous
+from sim.engine.calendar import MINUTES_PER_DAY
+from sim.engine.distributions import make_sampler
+from sim.engine.meeting import rendezvous
 from sim.pathway.steps import Process, pick, task, wait
 from sim.vocabulary import S47_OUTCOMES
 
@@ -52,7 +52,8 @@ def after_referral(door: FrontDoor, contact: Contact, outcome: str) -> Process:
 # -- strategy discussion, section 47, conference [14, 15, 16] --------------------------------------
 def strategy_discussion(door: FrontDoor, contact: Contact) -> Process:
     """A multi-agency meeting: everyone in ``attendees`` must be free at once. It waits as a
-    rendezvous (:func:`sim.meeting.rendezvous`): nobody is held while the others are found."""
+    rendezvous (:func:`sim.engine.meeting.rendezvous`): nobody is held while the others are
+    found."""
     spec = door.cfg.after_decision.strategy_discussion
     env, log = door.env, door.log
     log.record(contact.id, "strategy_requested", env.now)

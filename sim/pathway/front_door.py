@@ -3,8 +3,8 @@
 Each function reads top to bottom like the process map in ``docs/model.md``: wait for staff, do
 the work, hand on. Parameters arrive through the :class:`~sim.model.FrontDoor` world (built from
 the validated config); randomness only through its per-contact draws; every step is written to
-the event log, from which :mod:`sim.metrics` computes the KPIs. The numbers in brackets are the
-rows of ``parameters.md`` §3 (the findings of the Ofsted letter) that each step represents.
+the event log, from which :mod:`sim.analysis.metrics` computes the KPIs. The numbers in brackets
+are the rows of ``parameters.md`` §3 (the findings of the Ofsted letter) that each step represents.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.config import Clock, WaitConfig
-from sim.meeting import rendezvous
+from sim.engine.meeting import rendezvous
 from sim.pathway.after_decision import after_referral, maybe_return_missed_need
 from sim.pathway.decision import refers
 from sim.pathway.steps import Process, pick, record_outcome, task, wait, work
@@ -20,8 +20,8 @@ from sim.vocabulary import BELOW_THRESHOLD, STAGES
 
 if TYPE_CHECKING:
     from sim.contacts import Contact
+    from sim.engine.staff import StaffPool
     from sim.model import FrontDoor
-    from sim.staff import StaffPool
 
 __all__ = ["STAGES", "decision_onwards", "screening_onwards", "work_the_contact"]
 
@@ -246,7 +246,7 @@ def _decide_together(
     door: FrontDoor, contact: Contact, manager: StaffPool, partner: StaffPool, minutes: float
 ) -> Process:
     """A decision meeting needs a manager and a partner at once: a rendezvous
-    (:func:`sim.meeting.rendezvous`), so neither is held while the other is found."""
+    (:func:`sim.engine.meeting.rendezvous`), so neither is held while the other is found."""
     env, log = door.env, door.log
     log.record(contact.id, "decision_queued", env.now, manager.name)
     log.record(contact.id, "decision_meeting_queued", env.now)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from sim.calendar import MINUTES_PER_DAY
 from sim.config import WEEKDAYS, StepUpPanelConfig
+from sim.engine.calendar import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
     from sim.contacts import Contact

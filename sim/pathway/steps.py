@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from sim.choice import choose
 from sim.config import DistributionConfig, StageConfig, WaitConfig
+from sim.engine.choice import choose
 
 if TYPE_CHECKING:
     from sim.contacts import Contact
+    from sim.engine.staff import StaffPool
     from sim.model import FrontDoor
-    from sim.staff import StaffPool
 
 Process = Generator[simpy.Event, Any, None]
 Task = Generator[simpy.Event, Any, bool]
@@ -27,7 +27,7 @@ def record_outcome(door: FrontDoor, contact: Contact, outcome: str) -> None:
 
 
 def pick(u: float, mix: dict[str, float], names: tuple[str, ...], *, empty: str) -> str:
-    """The category of ``names`` that uniform ``u`` falls in (:func:`sim.choice.choose`);
+    """The category of ``names`` that uniform ``u`` falls in (:func:`sim.engine.choice.choose`);
     ``empty`` is what an empty mix means, which each config key documents."""
     return choose(u, mix, names, empty=empty)
 

@@ -60,7 +60,7 @@ DROPPED = {
     "inappropriate_contact_hours_health_partners": _NEVER_BELOW_THRESHOLD,
     "inappropriate_contact_hours_conference_chairs": _NEVER_BELOW_THRESHOLD,
     "queue_mean_health_partners": (
-        "a strategy discussion waits as a rendezvous (sim/meeting.py), outside every pool's "
+        "a strategy discussion waits as a rendezvous (sim/engine/meeting.py), outside every pool's "
         "queue, and meetings are the partners' only work"
     ),
     "queue_mean_police_partners": "as queue_mean_health_partners",

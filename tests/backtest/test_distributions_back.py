@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 
 from sim.config import DistributionConfig as D
-from sim.distributions import make_sampler
-from sim.streams import make_generator
+from sim.engine.distributions import make_sampler
+from sim.engine.streams import make_generator
 
 PINNED: dict[str, tuple[D, list[float]]] = {
     "exponential": (

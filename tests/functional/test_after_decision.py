@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from sim.compose import load
-from sim.log_tables import contact_table
+from sim.engine.log_tables import contact_table
 from sim.replication import build
 from sim.runner import confidence_interval, simulate_replications
 from sim.vocabulary import OUTCOMES

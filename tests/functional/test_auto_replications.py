@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.analysis.replications import precision
 from sim.compose import load
 from sim.errors import ConfigError
-from sim.replications import precision
 from sim.runner import Results, simulate_replications
 
 TINY = [

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim.analysis.theory import mmc_wait_mean
 from sim.compose import load
 from sim.confirmation import Confirmation, ConfirmTry, confirmation_seed
 from sim.optimise import (
@@ -20,7 +21,6 @@ from sim.optimise import (
     cheapest_staffing,
 )
 from sim.runner import simulate_replications
-from sim.theory import mmc_wait_mean
 
 MMC = [
     "validation=mmc",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.eventlog import read_parquet
+from sim.engine.eventlog import read_parquet
 from tests.console import run_module
 
 SMALL = [

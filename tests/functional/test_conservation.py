@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.analysis.metrics import measured_contacts
 from sim.compose import load
 from sim.demand import source_hourly_rates
-from sim.log_tables import contact_table
-from sim.metrics import measured_contacts
+from sim.engine.log_tables import contact_table
+from sim.engine.streams import Streams
 from sim.replication import build
-from sim.streams import Streams
 from sim.vocabulary import OUTCOMES
 
 

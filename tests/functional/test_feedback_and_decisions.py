@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.compose import load
-from sim.log_tables import contact_table
+from sim.engine.log_tables import contact_table
 from sim.model import FrontDoor
 from sim.replication import build
 from sim.runner import confidence_interval, simulate_replications

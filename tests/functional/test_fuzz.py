@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 from omegaconf._utils import get_yaml_loader
 
 from sim.backlog import BACKLOG_KEYS, read_backlog
-from sim.calendar import WorkingCalendar
 from sim.compose import conf_dir, load
 from sim.config import BacklogConfig, Config
+from sim.engine.calendar import WorkingCalendar
 from sim.errors import ConfigError
 from sim.model import Window
 from sim.validation import validate

@@ -2,7 +2,7 @@
 
 A strategy discussion needs a duty social worker, an assessment manager, a police and a health
 partner at once; in the integrated front door a partner from the hub also joins the manager's
-decision on red and amber contacts. Both are rendezvous (sim/meeting.py): every attendee is
+decision on red and amber contacts. Both are rendezvous (sim/engine/meeting.py): every attendee is
 seized in the instant the last is free. So each pool's busy time is exactly its own tasks plus
 the meetings it attends — nothing for waiting — and two pools attending the same meetings have
 equal utilisation only when their staffing is equal: change one and only its own utilisation

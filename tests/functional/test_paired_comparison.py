@@ -19,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.compare import compare_scenarios, independent_differences, paired_differences
+from sim.analysis.compare import compare_scenarios, independent_differences, paired_differences
 from sim.compose import load
 from sim.runner import simulate_replications
 

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.calendar import MINUTES_PER_DAY
 from sim.compose import load
 from sim.config import Config
+from sim.engine.calendar import MINUTES_PER_DAY
 from sim.replication import build
 from sim.runner import Results, confidence_interval, simulate_replications, summarise
 

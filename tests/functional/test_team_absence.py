@@ -1,5 +1,5 @@
-"""An assessment team's absence lengthens its assessments (sim/teams.py, "Absence on a caseload
-team"), on common random numbers.
+"""An assessment team's absence lengthens its assessments (sim/engine/teams.py, "Absence on a
+caseload team"), on common random numbers.
 
 Two checks. The mechanism, exactly: with the caseload stretch and the deadline push switched off,
 every assessment's elapsed work after the first visit (the visit gaps and the write-up, in working
@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.capacity import time_availability
 from sim.compose import load
+from sim.engine.capacity import time_availability
 from sim.replication import build
 from sim.runner import confidence_interval, simulate_replications
 

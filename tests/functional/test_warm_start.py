@@ -7,7 +7,8 @@ starting state as A's do — with no warm-up, and measures the same sixteen cale
 
 "The CI of the difference contains zero" is no test of agreement: it passes more easily the
 noisier the runs. Each KPI must instead be shown *equivalent* by two one-sided tests
-(:func:`sim.compare.tost`, Welch: the runs are independent, α = 0.05 each, i.e. the 90% interval
+(:func:`sim.analysis.compare.tost`, Welch: the runs are independent, α = 0.05 each, i.e. the 90%
+interval
 of B − A must lie inside ±margin). The margins (``MARGINS``) are set per KPI as the smallest
 difference that would matter when a warm start replaces a year's warm-up, and above what 6 vs 6
 replications of sixteen weeks can resolve (the 90% half-widths seen when written are in brackets;
@@ -35,7 +36,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from sim.compare import tost
+from sim.analysis.compare import tost
 from sim.compose import load
 from sim.config import BacklogConfig, Config
 from sim.model import FrontDoor

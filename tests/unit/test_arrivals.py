@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.arrivals import HOURS_PER_WEEK, hour_of_week_weights, hourly_rates, poisson_arrivals
+from sim.engine.arrivals import HOURS_PER_WEEK, hour_of_week_weights, hourly_rates, poisson_arrivals
 
 ALPHA = 0.001
 

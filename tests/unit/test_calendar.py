@@ -1,4 +1,4 @@
-"""Tests for sim.calendar: working time, bank holidays and the working-day clock.
+"""Tests for sim.engine.calendar: working time, bank holidays and the working-day clock.
 
 Expected values are worked out by hand in the comments. The clock is minutes since midnight at
 the start of 2025-04-07 (a Monday), so a day ``k`` days later starts at minute ``1440 k``.
@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from omegaconf import OmegaConf
 
-from sim.calendar import WorkingCalendar, validate_calendar_config
 from sim.config import CalendarConfig
+from sim.engine.calendar import WorkingCalendar, validate_calendar_config
 from sim.errors import ConfigError
 
 START = datetime.date(2025, 4, 7)  # a Monday
@@ -468,8 +468,8 @@ def _edge_times(cal: WorkingCalendar, rng: np.random.Generator) -> np.ndarray:
 
 def test_scalar_queries_are_bit_identical_to_the_array_queries(cal: WorkingCalendar) -> None:
     """The simulation asks about one instant at a time through the plain-Python path
-    (:mod:`sim.working_time`); the KPIs ask on arrays. Both must give the same floats, exactly,
-    or a run would depend on which path a query took."""
+    (:mod:`sim.engine.working_time`); the KPIs ask on arrays. Both must give the same floats,
+    exactly, or a run would depend on which path a query took."""
     rng = np.random.default_rng(7)
     times = _edge_times(cal, rng)
     minutes = rng.exponential(600.0, times.size) * (rng.random(times.size) < 0.9)

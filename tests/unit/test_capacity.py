@@ -17,8 +17,10 @@ import pytest
 import simpy
 
 import sim.model
-from sim.calendar import MINUTES_PER_DAY, WorkingCalendar
-from sim.capacity import (
+from sim.compose import load
+from sim.config import AbsenceConfig, Config
+from sim.engine.calendar import MINUTES_PER_DAY, WorkingCalendar
+from sim.engine.capacity import (
     availability,
     away_share,
     calendar_working_days,
@@ -29,14 +31,12 @@ from sim.capacity import (
     time_availability,
     training_share,
 )
-from sim.compose import load
-from sim.config import AbsenceConfig, Config
+from sim.engine.staff import StaffPool
+from sim.engine.teams import Team, workers_in_post
 from sim.errors import ConfigError
 from sim.model import FrontDoor, world
 from sim.replication import build
 from sim.runner import simulate_replications
-from sim.staff import StaffPool
-from sim.teams import Team, workers_in_post
 
 SW_DEFAULTS = AbsenceConfig(
     vacancy_pct=5.0, sickness_pct=3.2, supervision_hours_per_month=1.5, training_days_per_year=5.0

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.choice import choose, choose_many
 from sim.config import CONCERNS, URGENCIES
+from sim.engine.choice import choose, choose_many
 
 MIXES = [
     ({"red": 0.12, "amber": 0.38, "green": 0.50}, URGENCIES),

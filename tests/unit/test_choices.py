@@ -11,7 +11,7 @@ from omegaconf import OmegaConf
 
 from sim.compose import compose, load, to_spec
 from sim.config import Clock, Config, Dist, ExecutorKind, Rota, VerificationKind
-from sim.distributions import FAMILIES
+from sim.engine.distributions import FAMILIES
 from sim.errors import ConfigError
 from sim.executors import KINDS
 from sim.provenance import provenance

@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.compare import (
+from sim.analysis.compare import (
     COLUMNS,
     compare_scenarios,
     independent_differences,
     paired_differences,
     tost,
 )
-from sim.streams import make_generator
+from sim.engine.streams import make_generator
 
 T_975_2DF = 4.302652729749464  # Student t, 97.5% quantile, 2 degrees of freedom
 

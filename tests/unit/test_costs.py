@@ -6,9 +6,9 @@ import math
 
 import pytest
 
+from sim.analysis.costs import annual_cost, cost_kpis, hourly_cost, post_costs, staff_cost_kpis
 from sim.compose import load
 from sim.config import RoleCostConfig
-from sim.costs import annual_cost, cost_kpis, hourly_cost, post_costs, staff_cost_kpis
 from sim.errors import ConfigError
 from sim.optimise import Target, one_sided_bound, shortfall
 

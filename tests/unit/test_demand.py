@@ -18,8 +18,6 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.arrivals import HOURS_PER_WEEK, hour_of_week_weights, hourly_rates, poisson_arrivals
-from sim.calendar import WorkingCalendar
 from sim.config import (
     CalendarConfig,
     DemandConfig,
@@ -32,8 +30,10 @@ from sim.demand import (
     source_hourly_rates,
     validate_demand_extras,
 )
+from sim.engine.arrivals import HOURS_PER_WEEK, hour_of_week_weights, hourly_rates, poisson_arrivals
+from sim.engine.calendar import WorkingCalendar
+from sim.engine.terms import school_holiday_days
 from sim.errors import ConfigError
-from sim.terms import school_holiday_days
 
 ALPHA = 0.001
 YEAR_HOURS = 8760

@@ -12,14 +12,14 @@ from omegaconf import OmegaConf
 from scipy import stats
 
 from sim.config import DistributionConfig as D
-from sim.distributions import (
+from sim.engine.distributions import (
     BLOCK_SIZE,
     Sampler,
     make_sampler,
     validate_distribution,
 )
+from sim.engine.streams import make_generator
 from sim.errors import ConfigError
-from sim.streams import make_generator
 
 KEY = "front_door.triage.duration"
 N = 200_000  # draws per statistical check

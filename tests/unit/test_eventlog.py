@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.eventlog import EventLog, read_parquet, write_parquet
+from sim.engine.eventlog import EventLog, read_parquet, write_parquet
 
 COLUMNS = ["replication", "contact_id", "event", "time", "pool"]
 DTYPES = {"replication": "int32", "contact_id": "int64", "time": "float64"}

@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 from scipy.special import stdtrit
 
-from sim.intervals import confidence_interval, one_sided_bound, welch, welch_interval
+from sim.analysis.intervals import confidence_interval, one_sided_bound, welch, welch_interval
 
 SAMPLE = np.array([12.1, 9.8, 11.4, 10.2, 13.0, 8.9, 10.7, 11.9])
 OTHER = np.array([14.2, 12.5, 15.9, 13.1, 12.0, 16.4])
@@ -56,8 +56,8 @@ def test_degenerate_samples() -> None:
 
 @pytest.mark.parametrize("seed", range(20))
 def test_bit_identical_to_the_formulas_replaced(seed: int) -> None:
-    """sim.runner, sim.compare and sim.optimise each wrote ``stdtrit`` out by hand; the shared
-    functions must give exactly the same floats, or pinned backtest results would move."""
+    """sim.runner, sim.analysis.compare and sim.optimise each wrote ``stdtrit`` out by hand; the
+    shared functions must give exactly the same floats, or pinned backtest results would move."""
     rng = np.random.default_rng(seed)
     a, b = rng.lognormal(2, 0.5, rng.integers(2, 40)), rng.lognormal(2.1, 0.7, rng.integers(2, 40))
     half = stdtrit(a.size - 1, 0.975) * a.std(ddof=1) / np.sqrt(a.size)

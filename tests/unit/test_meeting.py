@@ -1,4 +1,4 @@
-"""The meeting rendezvous (sim/meeting.py) on bare SimPy environments with hand-built pools.
+"""The meeting rendezvous (sim/engine/meeting.py) on bare SimPy environments with hand-built pools.
 
 Every expected time is worked out by hand from the task list: a meeting starts in the first
 instant at which every attendee pool has a member free for it (after the work ranked ahead of
@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 import simpy
 
-from sim.meeting import Meeting, free_for, rendezvous
-from sim.staff import StaffPool
+from sim.engine.meeting import Meeting, free_for, rendezvous
+from sim.engine.staff import StaffPool
 
 Spans = dict[str, tuple[float, float]]
 

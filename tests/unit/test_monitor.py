@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from sim.monitor import StepLevel
+from sim.engine.monitor import StepLevel
 
 
 def staircase() -> StepLevel:

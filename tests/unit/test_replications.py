@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 from scipy.special import stdtrit
 
-from sim.replications import (
+from sim.analysis.replications import (
     ReplicationReport,
     look_ahead_for,
     precision,
     replications_needed,
 )
-from sim.streams import make_generator
+from sim.engine.streams import make_generator
 
 
 def normal_runs(

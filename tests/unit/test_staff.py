@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import simpy
 
-from sim.staff import StaffPool
+from sim.engine.staff import StaffPool
 
 Spans = dict[str, tuple[float, float]]
 

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from sim.streams import Streams, make_generator, stream_key
+from sim.engine.streams import Streams, make_generator, stream_key
 
 
 def draws(gen: np.random.Generator, n: int = 5) -> list[float]:
@@ -59,7 +59,7 @@ def test_streams_caches_generator_and_records_names() -> None:
 
 
 def test_name_hashing_is_stable_across_processes() -> None:
-    code = "from sim.streams import stream_key; print(stream_key('arrivals.police'))"
+    code = "from sim.engine.streams import stream_key; print(stream_key('arrivals.police'))"
     runs = {
         subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -19,13 +19,13 @@ import pytest
 from dateutil.easter import easter
 
 from sim.config import SchoolTermsConfig
-from sim.errors import ConfigError
-from sim.terms import (
+from sim.engine.terms import (
     easter_sunday,
     england_school_holidays,
     school_holiday_days,
     validate_school_terms,
 )
+from sim.errors import ConfigError
 
 D = dt.date.fromisoformat
 START = D("2025-04-01")

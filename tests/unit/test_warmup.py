@@ -12,8 +12,8 @@ import warnings
 import numpy as np
 import pytest
 
-from sim.streams import make_generator
-from sim.warmup import RunLengthWarning, mser, mser5, mser_statistic
+from sim.analysis.warmup import RunLengthWarning, mser, mser5, mser_statistic
+from sim.engine.streams import make_generator
 
 LENGTH = 500
 T = np.arange(LENGTH)

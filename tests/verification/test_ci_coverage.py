@@ -44,10 +44,10 @@ import numpy as np
 import pytest
 from scipy.stats import binomtest
 
+from sim.analysis.theory import expected_kpis
 from sim.compose import load
 from sim.config import Config
 from sim.runner import confidence_interval, simulate_replications
-from sim.theory import expected_kpis
 
 SEEDS = range(1, 81)
 REPLICATIONS = 5

@@ -17,10 +17,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.analysis.theory import erlang_c, expected_kpis, mmc_wait_mean, priority_mmc_wait_means
 from sim.compose import load
 from sim.errors import ConfigError
 from sim.runner import Results, confidence_interval, simulate_replications
-from sim.theory import erlang_c, expected_kpis, mmc_wait_mean, priority_mmc_wait_means
 
 HOURS_PER_YEAR = 8760
 COMPARISONS = 29

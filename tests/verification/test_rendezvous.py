@@ -1,4 +1,4 @@
-"""Meetings as a rendezvous (sim/meeting.py) against hand-computed and exact answers.
+"""Meetings as a rendezvous (sim/engine/meeting.py) against hand-computed and exact answers.
 
 - A deterministic case on the primitive: two pools of one member each with known busy periods;
   the meetings' start times are worked out by hand.
@@ -23,11 +23,11 @@ import numpy as np
 import pytest
 import simpy
 
+from sim.analysis.theory import expected_kpis
 from sim.compose import load
-from sim.meeting import rendezvous
+from sim.engine.meeting import rendezvous
+from sim.engine.staff import StaffPool
 from sim.runner import confidence_interval, simulate_replications
-from sim.staff import StaffPool
-from sim.theory import expected_kpis
 
 COMPARISONS = 5
 LEVEL = 1 - 0.05 / COMPARISONS  # Bonferroni over the comparisons of the reduced-model test

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import URGENCIES
-from sim.log_tables import contact_table, task_times
+from sim.engine.log_tables import contact_table, task_times
 from sim.model import FrontDoor
 from sim.vocabulary import OUTCOMES, REFERRAL_OUTCOMES, STAGES
 
@@ -102,12 +102,12 @@ def kpis_from(
 
 
 def _cost_kpis(door: FrontDoor, kpis: dict[str, float]) -> dict[str, float]:
-    """Staff costs (sim/costs.py; docs/finance.md), from KPIs already computed.
+    """Staff costs (sim/analysis/costs.py; docs/finance.md), from KPIs already computed.
 
     Costs are deterministic given the config; contacts and referrals are scaled to a year like
     the staff hours, so ``cost_per_contact_gbp`` divides an annual cost by annual contacts.
     """
-    from sim.costs import cost_kpis, costed
+    from sim.analysis.costs import cost_kpis, costed
 
     if not costed(door.cfg):
         return {}
@@ -310,7 +310,7 @@ def _staff_hour_kpis(
     below = door.contact_frame().set_index("contact_id")["threshold_met"]
     inappropriate = ~below.reindex(tasks["contact_id"]).to_numpy(dtype=bool)
     kpis["inappropriate_contact_hours"] = float(hours[inappropriate].sum())
-    for pool in door.pools:  # priced by sim/costs.py
+    for pool in door.pools:  # priced by sim/analysis/costs.py
         mine = inappropriate & (tasks["pool"] == pool).to_numpy()
         kpis[f"inappropriate_contact_hours_{pool}"] = float(hours[mine].sum())
     return kpis
@@ -458,7 +458,7 @@ def _assessment_kpis(door: FrontDoor, table: pd.DataFrame) -> dict[str, float]:
 def meeting_wait_kpis(
     door: FrontDoor, table: pd.DataFrame, measured: pd.DataFrame
 ) -> dict[str, float]:
-    """How long meetings waited for all their attendees at once (``sim/meeting.py``).
+    """How long meetings waited for all their attendees at once (``sim/engine/meeting.py``).
 
     Strategy discussions: queued after the lead time (``strategy_queued``) → every attendee
     seized (``strategy_start``), in working hours, over meetings that started in the window (as

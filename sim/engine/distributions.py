@@ -15,7 +15,7 @@ numpy call per draw would dominate the run time. Each sampler therefore draws
 ``sample(n)`` continues the *same* sequence (it consumes the buffer and then further whole
 blocks), so mixing the two never skips or repeats a value. The block size is a fixed constant,
 so runs stay reproducible; and because every activity owns its own stream
-(:mod:`sim.streams`), the buffering can only ever affect that one stream's sequence, never
+(:mod:`sim.engine.streams`), the buffering can only ever affect that one stream's sequence, never
 another's.
 """
 

@@ -1,9 +1,9 @@
 """Student-t intervals over replications, written once for every caller.
 
-Replications are independent (each has its own streams, :mod:`sim.streams`), so a KPI's mean
+Replications are independent (each has its own streams, :mod:`sim.engine.streams`), so a KPI's mean
 over them has a Student-t interval; the runner (:func:`confidence_interval`), the scenario
-comparisons (:mod:`sim.compare`: paired differences, Welch's unpaired interval, TOST) and the
-staffing search (:mod:`sim.optimise`: a one-sided bound that must clear a target) all take their
+comparisons (:mod:`sim.analysis.compare`: paired differences, Welch's unpaired interval, TOST) and
+the staffing search (:mod:`sim.optimise`: a one-sided bound that must clear a target) all take their
 quantiles, standard errors and Welch–Satterthwaite degrees of freedom from here. Quantiles come
 from :data:`scipy.stats.t`.
 """

@@ -38,8 +38,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.config import WEEKDAYS
+from sim.engine.working_time import ScalarQueries
 from sim.errors import ConfigError
-from sim.working_time import ScalarQueries
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]

@@ -11,8 +11,8 @@ Caseloads count ``other_cases`` (long-term cases not simulated) plus the assessm
 recorded as a time-weighted level for the ``caseload_mean_<team>`` KPI.
 
 **Absence on a caseload team** (``after_decision.assessment.teams.<name>.absence``, the same keys
-as a staff pool's, :mod:`sim.capacity`). A team is not a pool of interchangeable hours, so the
-deductions act in two ways:
+as a staff pool's, :mod:`sim.engine.capacity`). A team is not a pool of interchangeable hours, so
+the deductions act in two ways:
 
 - *vacancy* removes case-holding workers: a vacant post holds no cases, so the team has
   ``round(social_workers × (1 − vacancy))`` workers in post (at least one), and the same
@@ -21,7 +21,7 @@ deductions act in two ways:
 - *leave, sickness, training and supervision* leave a worker's caseload in place but take the
   worker away from it: a worker on leave does not visit or write up. They stretch the elapsed
   work of an assessment — the gaps between visits and the write-up — by ``1 / t``, where ``t``
-  (:attr:`Team.time_availability`, :func:`sim.capacity.time_availability`) is the share of a
+  (:attr:`Team.time_availability`, :func:`sim.engine.capacity.time_availability`) is the share of a
   post-holder's rota days at work. The first visit is not stretched: children are "usually seen
   promptly" (§3 row 19), by whoever is on duty when the allocated worker is away.
 
@@ -39,9 +39,9 @@ from typing import Any
 import numpy as np
 import simpy
 
-from sim.capacity import time_availability
 from sim.config import AbsenceConfig
-from sim.monitor import StepLevel
+from sim.engine.capacity import time_availability
+from sim.engine.monitor import StepLevel
 
 
 def workers_in_post(establishment: int, vacancy_pct: float) -> int:

@@ -58,7 +58,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.intervals import confidence_interval
+from sim.analysis.intervals import confidence_interval
 
 #: Replications, at or below which the look-ahead is a fixed count rather than a share of n.
 LOOK_AHEAD_FIXED_UP_TO = 100

@@ -36,7 +36,7 @@ what the meeting's wait (:attr:`Meeting.wait`) measures. A pool whose staff are 
 (night, weekend) has nobody free, so the meeting waits for the morning; when the holds are lifted
 at the opening the meeting has first claim on the staff who come on duty.
 
-This module is engine-level: it knows :class:`~sim.staff.StaffPool`, nothing of the pathway.
+This module is engine-level: it knows :class:`~sim.engine.staff.StaffPool`, nothing of the pathway.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from typing import Any
 
 import simpy
 
-from sim.staff import ROTA_HOLD_PRIORITY, Grant, StaffPool, release_together
+from sim.engine.staff import ROTA_HOLD_PRIORITY, Grant, StaffPool, release_together
 
 FIRST_CLAIM_PRIORITY = ROTA_HOLD_PRIORITY - 1
 """The priority of a meeting's grant: it heads the queue, so the pool grants it in the very

@@ -7,7 +7,7 @@ the log can feed process-mining or animation tools.
 It is append-only and columnar from the start (typed ``array`` buffers, events and pools stored
 as small integer codes), because a simulated year holds a few hundred thousand rows per
 replication: Python objects per row would cost more than the simulation itself. Every KPI is
-computed from this log by :mod:`sim.metrics`.
+computed from this log by :mod:`sim.analysis.metrics`.
 """
 
 from __future__ import annotations

@@ -57,8 +57,8 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from sim.calendar import MINUTES_PER_DAY, WorkingCalendar
 from sim.config import AbsenceConfig
+from sim.engine.calendar import MINUTES_PER_DAY, WorkingCalendar
 
 WEEKS_PER_YEAR = 52.0
 MONTHS_PER_YEAR = 12.0
@@ -93,7 +93,7 @@ def time_availability(absence: AbsenceConfig) -> float:
     """Share ``t`` of a filled post's rota days its holder is at work (no vacancy).
 
     1.0 when every deduction is zero; never below 0. An assessment team's elapsed work stretches
-    by ``1 / t`` (:mod:`sim.teams`).
+    by ``1 / t`` (:mod:`sim.engine.teams`).
     """
     sickness = absence.sickness_pct / 100.0
     return max(0.0, (1.0 - sickness) * (1.0 - away_share(absence)))

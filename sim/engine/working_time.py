@@ -1,7 +1,7 @@
 """The working calendar's queries for one instant, in plain Python: the simulation's hot path.
 
-:class:`~sim.calendar.WorkingCalendar` answers its queries on numpy arrays, which is right for
-the KPIs (thousands of contacts at once) and slow for the simulation, which asks about one
+:class:`~sim.engine.calendar.WorkingCalendar` answers its queries on numpy arrays, which is right
+for the KPIs (thousands of contacts at once) and slow for the simulation, which asks about one
 instant at a time — tens of thousands of times a replication ("when does this working-time
 wait end?", "is the door open now?"). numpy spends microseconds wrapping each scalar; here the
 same precomputed tables are Python lists searched with :mod:`bisect`, and the arithmetic is the

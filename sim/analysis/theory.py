@@ -20,9 +20,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sim.capacity import availability
 from sim.config import Config, DistributionConfig, StageConfig, is_unset
-from sim.distributions import make_sampler
+from sim.engine.capacity import availability
+from sim.engine.distributions import make_sampler
 from sim.errors import ConfigError
 
 MINUTES_PER_YEAR = 8760.0 * 60.0

@@ -6,8 +6,8 @@ two scenarios' means with a confidence interval, and the narrowest valid interva
 *pairing* replications.
 
 Why pairing is valid here. Replication *r* of any scenario draws every random input from the
-streams of (``run.seed``, *r*, stream name) (see :mod:`sim.streams`). Two scenarios run with the
-same seed therefore see the same contacts arriving at the same times with the same needs in
+streams of (``run.seed``, *r*, stream name) (see :mod:`sim.engine.streams`). Two scenarios run with
+the same seed therefore see the same contacts arriving at the same times with the same needs in
 replication *r* (common random numbers, CRN); only the change made (more staff, a new route)
 differs. Replications are independent of each other (different *r*, independent streams), so the
 per-replication differences ``D_r = other_r − base_r`` are independent and identically
@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.intervals import confidence_interval, t_quantile, welch, welch_interval
+from sim.analysis.intervals import confidence_interval, t_quantile, welch, welch_interval
 
 #: Columns of every comparison table (``compare_scenarios`` puts ``scenario`` first).
 COLUMNS = ["kpi", "base_mean", "other_mean", "difference", "ci_low", "ci_high", "n", "real"]

@@ -13,13 +13,13 @@ statistics:
   on duty until the task ends, and utilisation (busy / on duty) never exceeds 1;
 - *waiting* counts work queued for the pool.
 
-All three are :class:`~sim.monitor.StepLevel` records, so utilisation over a window that cuts
+All three are :class:`~sim.engine.monitor.StepLevel` records, so utilisation over a window that cuts
 through a task (warm-up end, run end) counts only the part inside the window.
 
 The rota is either all-or-nothing (``off_duty``: everyone off over each interval) or a
 *schedule* of heads on duty per interval (``schedule``: rows ``(start, end, heads)``; nobody
 outside the rows), which is how sickness, vacancies and the like lower a day's heads
-(:mod:`sim.capacity`). Either way the rota becomes a list of *changes* of the heads wanted on
+(:mod:`sim.engine.capacity`). Either way the rota becomes a list of *changes* of the heads wanted on
 duty, and a change places or lifts only the difference in holds: when heads fall, new holds
 queue for the slots as they free (nobody is pre-empted); when heads rise, pending holds are
 cancelled first (the worker they were waiting for simply stays on duty), then granted holds are
@@ -36,7 +36,7 @@ check in ``docs/performance.md`` shows that no headline KPI moved.
 
 A pool also tells its *watchers* (:meth:`StaffPool.watch`) whenever a member may have become
 free — a task released, a rota hold lifted or cancelled — so that something waiting for several
-pools at once (a meeting, :mod:`sim.meeting`) can look again without polling.
+pools at once (a meeting, :mod:`sim.engine.meeting`) can look again without polling.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from sim.monitor import StepLevel
+from sim.engine.monitor import StepLevel
 
 ROTA_HOLD_PRIORITY = -1_000_000
 """Priority of a rota hold: lower numbers are served first, so holds beat all work."""
