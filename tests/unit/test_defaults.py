@@ -1,4 +1,4 @@
-"""One source of defaults: each group's dataclass defaults (sim/config.py) are the values of
+"""One source of defaults: each group's dataclass defaults (sim/config/) are the values of
 its default YAML option (conf/config.yaml's defaults list), so ``RunConfig()`` and
 ``frontdoor`` agree and the two cannot drift apart again.
 
