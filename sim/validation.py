@@ -29,8 +29,8 @@ from sim.config import (
 )
 from sim.demand import validate_demand_extras
 from sim.engine.arrivals import HOURS_PER_WEEK
-from sim.engine.calendar import validate_calendar_config
 from sim.engine.distributions import validate_distribution
+from sim.engine.opening_hours import validate_calendar_config
 from sim.errors import ConfigError
 from sim.ranges import check_ranges
 from sim.validation_policies import validate_policies

@@ -25,9 +25,9 @@ import numpy as np
 
 from sim.config import DEFAULT_CONCERN, DEFAULT_URGENCY
 from sim.contacts import Contact
-from sim.engine.calendar import _parse_opening_hours
 from sim.engine.choice import choose
 from sim.engine.log_tables import contact_table
+from sim.engine.opening_hours import parse_opening_hours
 from sim.pathway.after_decision import child_and_family_assessment, maybe_re_refer
 from sim.pathway.front_door import (
     decision_onwards,
@@ -48,7 +48,7 @@ def working_minutes_per_day(opening_hours: Mapping[str, Sequence[str]]) -> float
     turn a case's age in working days into the work already done on it. ChECS's hours give
     (4 × 510 + 480) / 5 = 504."""
     # The calendar's own parser (already run by validation), so the hours are read one way.
-    week = _parse_opening_hours(opening_hours)
+    week = parse_opening_hours(opening_hours)
     minutes = [sum(end - start for start, end in day) for day in week if day]
     return sum(minutes) / len(minutes)
 

@@ -15,7 +15,8 @@ import pytest
 from omegaconf import OmegaConf
 
 from sim.config import CalendarConfig
-from sim.engine.calendar import WorkingCalendar, validate_calendar_config
+from sim.engine.calendar import WorkingCalendar
+from sim.engine.opening_hours import validate_calendar_config
 from sim.errors import ConfigError
 
 START = datetime.date(2025, 4, 7)  # a Monday
