@@ -34,6 +34,7 @@ from sim.engine.arrivals import HOURS_PER_WEEK, hour_of_week_weights, hourly_rat
 from sim.engine.calendar import WorkingCalendar
 from sim.engine.terms import school_holiday_days
 from sim.errors import ConfigError
+from sim.ranges import check_ranges
 
 ALPHA = 0.001
 YEAR_HOURS = 8760
@@ -295,6 +296,13 @@ def test_no_training_removes_nothing() -> None:
 # -- validation ------------------------------------------------------------------------------
 
 
+def _validate(cfg: DemandConfig) -> None:
+    """What validation checks of a demand group: each number's range (declared on its field,
+    sim/ranges.py), then the rules spanning keys."""
+    check_ranges(cfg, "demand")
+    validate_demand_extras(cfg)
+
+
 def test_valid_demand_passes() -> None:
     validate_demand_extras(DemandConfig())
     cfg = demand()
@@ -308,7 +316,7 @@ def test_bad_factors_name_the_key(attr: str, value: object) -> None:
     cfg = demand()
     setattr(cfg.sources["schools"], attr, value)
     with pytest.raises(ConfigError) as info:
-        validate_demand_extras(cfg)
+        _validate(cfg)
     assert info.value.key == f"demand.sources.schools.{attr}"
 
 
@@ -338,7 +346,7 @@ def test_bad_threshold_training_names_the_key(
         setattr(training, field, value)
     cfg.threshold_training = {source: training}
     with pytest.raises(ConfigError) as info:
-        validate_demand_extras(cfg)
+        _validate(cfg)
     assert info.value.key == key
 
 
