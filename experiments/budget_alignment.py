@@ -46,7 +46,7 @@ from experiments.alignment_report import (
 )
 from experiments.budget_frontier import TINY_RUN, gbp
 from experiments.common import OneLineParser, check_kpis, check_out, with_replications
-from sim.compose import load
+from sim.compose import add_config_dir, load
 from sim.confirmation import confirm, recommended
 from sim.errors import ConfigError, bad_input_exits
 from sim.optimise import (
@@ -192,8 +192,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help=f"staffings with more staff tried if the choice misses (0–{MAX_STEP_UPS})",
     )
     parser.add_argument("--out", type=Path, default=Path("reports/budget_alignment"))
+    add_config_dir(parser)
     parser.add_argument("overrides", nargs="*", help="extra config overrides for every run")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.overrides = [*args.overrides, *args.config_dir]
+    return args
 
 
 def parse_count(flag: str, text: str, allowed: str, ok: Callable[[int], bool]) -> int:

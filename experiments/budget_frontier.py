@@ -35,7 +35,7 @@ import pandas as pd
 from experiments.common import OneLineParser, check_out, save_png, save_text, with_replications
 from sim.atomic import write_atomic
 from sim.compare import paired_differences
-from sim.compose import load
+from sim.compose import add_config_dir, load
 from sim.costs import post_costs, staff_cost_kpis
 from sim.errors import bad_input_exits
 from sim.runner import Results, simulate_replications
@@ -329,8 +329,10 @@ def main(argv: Sequence[str] | None = None) -> Path:
     parser.add_argument("--tiny", action="store_true", help="a few short runs (tests)")
     parser.add_argument("--replications", type=int, default=None)
     parser.add_argument("--out", type=Path, default=Path("reports/budget_frontier"))
+    add_config_dir(parser)
     parser.add_argument("overrides", nargs="*", help="extra config overrides for every option")
     args = parser.parse_args(argv)
+    args.overrides = [*args.overrides, *args.config_dir]
     p = plan(args.tiny)
     p = replace(p, run=with_replications(p.run, args.replications) + list(args.overrides))
     with bad_input_exits("budget_frontier"):

@@ -35,7 +35,7 @@ import pandas as pd
 
 from sim.atomic import write_atomic
 from sim.compare import paired_differences
-from sim.compose import load
+from sim.compose import add_config_dir, load
 from sim.errors import EXIT_BAD_INPUT, ConfigError, bad_input_exits
 from sim.report.table import queue_table
 from sim.runner import Results, simulate_replications
@@ -447,9 +447,11 @@ def main(experiment: Experiment, argv: Sequence[str] | None = None) -> Path:
     parser.add_argument("--tiny", action="store_true", help="a seconds-long version (tests)")
     parser.add_argument("--replications", type=int, default=None)
     parser.add_argument("--out", type=Path, default=Path("reports") / experiment.name)
+    add_config_dir(parser)
     parser.add_argument("overrides", nargs="*", help="extra config overrides for every option")
     args = parser.parse_args(argv)
-    settings = with_replications(TINY if args.tiny else FULL, args.replications) + args.overrides
+    settings = with_replications(TINY if args.tiny else FULL, args.replications)
+    settings += [*args.overrides, *args.config_dir]
     with bad_input_exits(experiment.name):
         check_out(args.out)
         check_clashes([option.overrides for option in experiment.options], args.overrides)

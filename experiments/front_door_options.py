@@ -41,9 +41,9 @@ from experiments.attribution import (
     scenario_changes,
 )
 from experiments.attribution_report import attribution_answer, write_attribution
-from experiments.common import FULL, TINY, Experiment, Option, with_replications
+from experiments.common import FULL, TINY, Experiment, OneLineParser, Option, with_replications
 from experiments.common import main as run_experiment
-from sim.compose import load
+from sim.compose import add_config_dir, load
 from sim.errors import bad_input_exits
 
 EXPERIMENT = Experiment(
@@ -187,7 +187,7 @@ def attribute(
 
 def main(argv: Sequence[str] | None = None) -> Path:
     """The experiment's report (:func:`experiments.common.main`), then its attribution."""
-    parser = argparse.ArgumentParser(prog=f"python -m experiments.{EXPERIMENT.name}")
+    parser = OneLineParser(prog=f"python -m experiments.{EXPERIMENT.name}")
     parser.add_argument("--tiny", action="store_true", help="a seconds-long version (tests)")
     parser.add_argument("--replications", type=int, default=None)
     parser.add_argument("--out", type=Path, default=Path("reports") / EXPERIMENT.name)
@@ -198,8 +198,10 @@ def main(argv: Sequence[str] | None = None) -> Path:
         help="attribute each scenario's effect to its mechanisms (default: on)",
     )
     parser.add_argument("--window", choices=list(WINDOWS), default="standard")
+    add_config_dir(parser)
     parser.add_argument("overrides", nargs="*", help="extra config overrides for every option")
     args, unknown = parser.parse_known_args(argv)
+    args.overrides = [*args.overrides, *args.config_dir]  # the folder reaches every option
     base = [*with_replications(TINY if args.tiny else FULL, args.replications), *args.overrides]
     with bad_input_exits(EXPERIMENT.name):
         window = window_overrides(args.window, base)

@@ -16,7 +16,6 @@ Writes ``re_referral_warmup.csv`` (period, share by replication, mean), ``summar
 
 from __future__ import annotations
 
-import argparse
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,10 +28,10 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from experiments.common import save_png, save_text
+from experiments.common import OneLineParser, save_png, save_text
 from sim.atomic import write_atomic
 from sim.calendar import MINUTES_PER_DAY
-from sim.compose import conf_dir, load
+from sim.compose import add_config_dir, conf_dir, load
 from sim.errors import bad_input_exits
 from sim.log_tables import contact_table
 from sim.replication import build
@@ -66,12 +65,14 @@ def re_referral_series(overrides: Sequence[str], replications: int) -> pd.DataFr
 
 def main(argv: Sequence[str] | None = None) -> Path:
     """Run the pilot and write its report folder; returns the folder."""
-    parser = argparse.ArgumentParser(prog="re_referral_warmup", description=__doc__)
+    parser = OneLineParser(prog="python -m experiments.re_referral_warmup", description=__doc__)
     parser.add_argument("--tiny", action="store_true", help="a seconds-long version for tests")
     parser.add_argument("--out", type=Path, default=Path("reports/re_referral_warmup"))
     parser.add_argument("--replications", type=int, default=None)
+    add_config_dir(parser)
     parser.add_argument("overrides", nargs="*", help="config overrides, key=value")
     args = parser.parse_args(argv)
+    args.overrides = [*args.overrides, *args.config_dir]
     with bad_input_exits("re_referral_warmup"):
         days = 420 if args.tiny else 1456
         replications = args.replications or (1 if args.tiny else 4)

@@ -138,6 +138,7 @@ def wide_table(jobs: list[Job]) -> pd.DataFrame:
     first, last = ["job", "overrides"], ["status", "error"]
     # Override keys and scenario in the order met, then status, then every KPI any job reported.
     middle = list(dict.fromkeys(k for r in rows for k in r if k not in (*first, *last, KPIS)))
+
     # ``<kpi>`` is the mean, so no name ends ``_mean_mean``; ``<kpi>_mean`` only for a KPI named
     # like an override key (which a test's made-up key can be; the model's config paths are not).
     def column(kpi: str, field: str) -> str:
@@ -157,7 +158,6 @@ def wide_table(jobs: list[Job]) -> pd.DataFrame:
 def gather(sweep_dir: Path) -> pd.DataFrame:
     """One row per job of the sweep in ``sweep_dir`` (see the module docstring for columns)."""
     return wide_table(read_jobs(Path(sweep_dir)))
-
 
 
 def write_gather(sweep_dir: Path, table: pd.DataFrame | None = None) -> Path:
@@ -219,6 +219,7 @@ def report(sweep_dir: Path, baseline: str | None = None) -> Path:
 
 def write_differences(sweep_dir: Path, jobs: list[Job], baseline: str) -> None:
     """Pair every job with the baseline and write the differences and interactions."""
+    from sim.report.sweep import print_differences
     from sim.sweep_differences import (
         BaselineError,
         find_baseline,
@@ -227,7 +228,6 @@ def write_differences(sweep_dir: Path, jobs: list[Job], baseline: str) -> None:
         paired_tables,
         parse_baseline,
     )
-    from sim.report.sweep import print_differences
     from sim.sweep_tables import swept_keys
 
     base = find_baseline(jobs, parse_baseline(baseline))

@@ -75,9 +75,7 @@ def find_baseline(jobs: Sequence[Job], baseline: Mapping[str, str]) -> Job:
     if "" in baseline:
         matches = [job for job in ok if job.name == baseline[""]]
     else:
-        matches = [
-            job for job in ok if all(job.settings.get(k) == v for k, v in baseline.items())
-        ]
+        matches = [job for job in ok if all(job.settings.get(k) == v for k, v in baseline.items())]
     wanted = " ".join(f"{k}={v}" if k else f"job {v}" for k, v in baseline.items())
     if len(matches) == 1:
         return matches[0]
@@ -107,9 +105,7 @@ def pairing_problem(job: Job, base: Job) -> str | None:
     return None
 
 
-def paired_tables(
-    jobs: Sequence[Job], base: Job
-) -> tuple[dict[str, pd.DataFrame], list[Refusal]]:
+def paired_tables(jobs: Sequence[Job], base: Job) -> tuple[dict[str, pd.DataFrame], list[Refusal]]:
     """The replication tables of the baseline and of every ok job that pairs with it, by job
     name, and the refusals of the ok jobs that do not."""
     tables: dict[str, pd.DataFrame] = {}
@@ -125,9 +121,12 @@ def paired_tables(
         table = job.replications() if problem is None else None
         if problem is None and table is None:
             problem = "its replications.csv cannot be read"
-        elif problem is None and table is not None:
-            if sorted(table["replication"]) != sorted(base_table["replication"]):
-                problem = "its replication numbers differ from the baseline's"
+        elif (
+            problem is None
+            and table is not None
+            and sorted(table["replication"]) != sorted(base_table["replication"])
+        ):
+            problem = "its replication numbers differ from the baseline's"
         if problem is not None:
             refused.append(Refusal(job.name, f"[{' '.join(job.overrides)}] {problem}"))
         elif table is not None:

@@ -214,4 +214,3 @@ def read_jobs(sweep_dir: Path) -> list[Job]:
 
 def _is_job(name: str, launched: list[list[str]]) -> bool:
     return name.isdigit() and int(name) < len(launched)
-

@@ -1,9 +1,9 @@
 """A gathered sweep as tidy tables: one row per job × KPI, and one per job × replication × KPI.
 
-:mod:`sim.sweep_jobs` reads each job of a sweep into a :class:`~sim.sweep_jobs.Job`; the tables here are built from
-those records. The wide ``gathered.csv`` (one row per job) is what a spreadsheet wants, but an
-analyst filtering, plotting or pivoting wants *long* tables, where every number has one row and
-the swept keys are ordinary columns:
+:mod:`sim.sweep_jobs` reads each job of a sweep into a :class:`~sim.sweep_jobs.Job`; the
+tables here are built from those records. The wide ``gathered.csv`` (one row per job) is what a
+spreadsheet wants, but an analyst filtering, plotting or pivoting wants *long* tables, where
+every number has one row and the swept keys are ordinary columns:
 
 * :func:`long_table` — ``gathered_long.csv`` / ``.parquet``: the swept keys, ``job``, ``kpi``,
   ``mean``, ``ci95_low``, ``ci95_high``, ``n`` and ``status``. A job without KPIs (failed,

@@ -49,7 +49,8 @@ def difference_table(base: Job, differences: pd.DataFrame, keys: Sequence[str]) 
         for kpi in shown:
             r = by_kpi.loc[kpi]
             real = "yes" if r["real"] else "no"
-            table.add_row(str(job), kpi, _fmt(r["difference"]), _ci(r["ci_low"], r["ci_high"]), real)
+            interval = _ci(r["ci_low"], r["ci_high"])
+            table.add_row(str(job), kpi, _fmt(r["difference"]), interval, real)
     return table
 
 

@@ -74,7 +74,10 @@ def test_paired_differences_equal_those_of_the_replication_tables(factorial: Pat
     assert checked == 9
     # The swept keys are columns of the table, the values as given on the command line.
     job3 = diffs[diffs["job"] == 3].iloc[0]
-    assert (job3["scenario"], job3["staffing"]) == ("integrated_front_door", "plus_2_social_workers")
+    assert (job3["scenario"], job3["staffing"]) == (
+        "integrated_front_door",
+        "plus_2_social_workers",
+    )
     # Money in whole pounds: +2 social workers cost the same every replication.
     money = diffs[(diffs["kpi"] == "annual_staff_cost_gbp") & (diffs["job"] == 1)].iloc[0]
     assert money["difference"] > 0 and money["difference"] == round(money["difference"])
