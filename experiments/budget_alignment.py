@@ -26,9 +26,11 @@ override, a target, a process, a count) is one line on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import re
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -57,6 +59,7 @@ from sim.optimise import (
     Variable,
     cheapest_staffing,
 )
+from sim.progress import clock, progress_mode
 
 # The report's names (experiments.alignment_report) stay importable from here.
 __all__ = [
@@ -156,16 +159,21 @@ def current_staffing(run: Sequence[str], vs: Sequence[Variable]) -> dict[str, in
     return values
 
 
-def progress_line(e: Evaluation, prefix: str = "") -> None:
-    """One line per staffing simulated, so a search of many minutes shows where it is."""
+def progress_line(e: Evaluation, prefix: str = "", started: float | None = None) -> None:
+    """One line per staffing simulated, so a search of many minutes shows where it is (with
+    the time since ``started``, a :func:`time.monotonic` reading; the search's length is not
+    known in advance, so there is no estimate of the time left)."""
     staff = " ".join(f"{short(k)}={v}" for k, v in e.staffing.items())
     kpis = " ".join(f"{k}={e.means[k]:.1f} (bound {e.bounds[k]:.1f})" for k in e.means)
     verdict = "meets" if e.meets else "misses"
-    print(f"  {prefix}{staff}: {gbp(e.cost_gbp)}; {kpis}; {verdict}", file=sys.stderr, flush=True)
+    when = "" if started is None else f"; {clock(time.monotonic() - started)} elapsed"
+    line = f"  {prefix}{staff}: {gbp(e.cost_gbp)}; {kpis}; {verdict}{when}"
+    if progress_mode() != "off":
+        print(line, file=sys.stderr, flush=True)
 
 
-def confirmation_line(e: Evaluation) -> None:
-    progress_line(e, "fresh replications: ")
+def confirmation_line(e: Evaluation, started: float | None = None) -> None:
+    progress_line(e, "fresh replications: ", started)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -239,7 +247,13 @@ def align(args: argparse.Namespace) -> Alignment:
     check_kpis([t.kpi for t in targets], run, key="target")
     vs = variables(args.tiny)
     today = current_staffing(run, vs)
-    evaluate = Evaluator(run, targets, confidence=args.confidence, report=progress_line)
+    started = time.monotonic()
+    evaluate = Evaluator(
+        run,
+        targets,
+        confidence=args.confidence,
+        report=functools.partial(progress_line, started=started),
+    )
     search_run = evaluate.run()
     start = today if args.start == "current" else None
     result = cheapest_staffing(evaluate, vs, args.budget, start=start)
@@ -255,7 +269,7 @@ def align(args: argparse.Namespace) -> Alignment:
             budget_gbp=args.budget,
             step_ups=step_ups,
             today=today,
-            report=confirmation_line,
+            report=functools.partial(confirmation_line, started=started),
         )
     alignment = Alignment(result, check, recommended(result, check))
     text = write_report(args, alignment, evaluate, run, today)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import math
 import os
 import sys
@@ -37,6 +38,7 @@ from sim.atomic import write_atomic
 from sim.compare import paired_differences
 from sim.compose import add_config_dir, load
 from sim.errors import EXIT_BAD_INPUT, ConfigError, bad_input_exits
+from sim.progress import Progress
 from sim.report.table import queue_table
 from sim.runner import Results, simulate_replications
 
@@ -78,13 +80,20 @@ class Experiment:
 def run_options(
     experiment: Experiment, settings: Sequence[str], progress: bool | None = None
 ) -> dict[str, Results]:
-    """Run every option with the same seed (common random numbers)."""
-    return {
-        option.name: simulate_replications(
-            load([*settings, *option.overrides]), keep_events=False, progress=progress
-        )
-        for option in experiment.options
-    }
+    """Run every option with the same seed (common random numbers).
+
+    One progress (:mod:`sim.progress`) counts every replication of every option: a bar at a
+    terminal, else one line per replication naming its option, with the time left.
+    """
+    specs = {option.name: load([*settings, *option.overrides]) for option in experiment.options}
+    total = sum(spec.run.replications for spec in specs.values())
+    with Progress(experiment.name, total, "replication", show=progress) as counter:
+        return {
+            name: simulate_replications(
+                spec, keep_events=False, on_replication=functools.partial(counter.advance, name)
+            )
+            for name, spec in specs.items()
+        }
 
 
 def tidy_results(results: dict[str, Results], kpis: Sequence[str]) -> pd.DataFrame:

@@ -132,7 +132,7 @@ def execute(
         theory = expected_kpis(spec)
         written = write_run(results, folder, overrides, theory)
         finish(folder, overrides or [], started, sorted(p.name for p in written.values()))
-    print_kpis(results, theory)
+    print_kpis(results, theory, job_key(overrides or []))
     print(f"Outputs: {folder.resolve()}")
     return results
 

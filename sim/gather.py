@@ -40,6 +40,7 @@ import argparse
 import itertools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,12 +49,15 @@ from hydra.experimental.callback import Callback
 from sim.lifecycle import one_line
 from sim.sweep_jobs import (
     JOBS,
+    STATUS,
     Job,
     NotASweepError,
     job_folders,
     job_status,
+    launched_jobs,
     number,
     read_jobs,
+    read_json,
 )
 
 if TYPE_CHECKING:
@@ -120,7 +124,7 @@ def job_row(job: Job) -> dict[str, Any]:
     row.setdefault("scenario", job.scenario)
     replications = number(job.provenance("replications"))
     row["replications"] = None if replications is None else int(replications)
-    kpis: dict[str, Any] = {}
+    kpis: dict[tuple[str, str], float | None] = {}
     for kpi, stats in job.kpis.items():
         for field in CI_FIELDS:
             kpis[(kpi, field)] = number(stats.get(field))
@@ -173,16 +177,16 @@ def write_tables(sweep_dir: Path, tables: dict[str, pd.DataFrame]) -> list[Path]
     """Write each table as ``<name>.csv`` and ``<name>.parquet`` in ``sweep_dir``, atomically."""
     from sim.atomic import write_atomic
 
+    def csv(frame: pd.DataFrame) -> Callable[[Path], None]:
+        return lambda path: frame.to_csv(path, index=False)
+
+    def parquet(frame: pd.DataFrame) -> Callable[[Path], None]:
+        return lambda path: frame.to_parquet(path, index=False)
+
     written = []
     for name, frame in tables.items():
-        written.append(
-            write_atomic(sweep_dir / f"{name}.csv", lambda p, f=frame: f.to_csv(p, index=False))
-        )
-        written.append(
-            write_atomic(
-                sweep_dir / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False)
-            )
-        )
+        written.append(write_atomic(sweep_dir / f"{name}.csv", csv(frame)))
+        written.append(write_atomic(sweep_dir / f"{name}.parquet", parquet(frame)))
     return written
 
 
@@ -269,11 +273,49 @@ class GatherCallback(Callback):
         _unfinished.append((sweep_dir, self.baseline))
         write_jobs(sweep_dir, list(config.hydra.overrides.task))
 
+    def on_job_end(self, config: DictConfig, job_return: Any = None, **kwargs: Any) -> None:
+        """One line per finished job of a sweep (:func:`job_done_line`), in any launcher."""
+        from hydra.core.hydra_config import HydraConfig
+        from hydra.types import RunMode
+
+        from sim.progress import progress_mode
+
+        hydra_cfg = HydraConfig.get()
+        if hydra_cfg.mode != RunMode.MULTIRUN or progress_mode() == "off":
+            return
+        line = job_done_line(Path(str(hydra_cfg.sweep.dir)), list(hydra_cfg.overrides.task))
+        if line:
+            print(line, file=sys.stderr, flush=True)
+
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()
         if (sweep_dir, self.baseline) in _unfinished:
             _unfinished.remove((sweep_dir, self.baseline))
         _report_or_say(sweep_dir, self.baseline)
+
+
+def job_done_line(sweep_dir: Path, overrides: list[str]) -> str | None:
+    """``sweep: job 2/4 done (staffing=x: ok); 0:00:40 elapsed, about 0:00:40 left``.
+
+    Counted from the sweep folder itself (the jobs whose ``status.json`` is no longer
+    ``running``; the time since ``jobs.json`` was written), so it is right whichever process
+    runs the job (the joblib launcher's workers, a cluster's nodes).
+    """
+    import time
+
+    from sim.progress import progress_line
+
+    try:
+        started = (sweep_dir / JOBS).stat().st_mtime
+        folders = job_folders(sweep_dir)
+    except (OSError, NotASweepError):
+        return None
+    states = {folder: (read_json(folder / STATUS) or {}).get("status") for folder in folders}
+    finished = [f for f, state in states.items() if state in ("ok", "failed", "interrupted")]
+    total = len(launched_jobs(sweep_dir)) or len(folders)
+    detail = " ".join(o for o in overrides if not o.startswith("hydra"))
+    elapsed = time.time() - started
+    return progress_line("sweep", "job", len(finished), total, elapsed, detail=detail)
 
 
 def _report_or_say(sweep_dir: Path, baseline: str | None) -> None:

@@ -103,7 +103,7 @@ def job_folders(sweep_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: natural_key(p.relative_to(sweep_dir)))
 
 
-def _read_json(path: Path) -> dict[str, Any] | None:
+def read_json(path: Path) -> dict[str, Any] | None:
     """A JSON object from ``path``; ``None`` if absent, unreadable, not UTF-8 or not an object."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -149,7 +149,7 @@ def override_key(override: str) -> str:
 
 def job_status(folder: Path) -> tuple[str, str, dict[str, Any] | None]:
     """``(status, error, summary)`` of the job in ``folder`` (see the module docstring)."""
-    status = _read_json(folder / STATUS)
+    status = read_json(folder / STATUS)
     state = status.get("status") if status else None
     error = str(status.get("error", "")) if status else ""
     if state in ("failed", "interrupted"):
@@ -158,7 +158,7 @@ def job_status(folder: Path) -> tuple[str, str, dict[str, Any] | None]:
         return "incomplete", "", None
     outputs = status.get("outputs")
     names = [str(n) for n in outputs] if isinstance(outputs, list) else []
-    summary = _read_json(folder / SUMMARY)
+    summary = read_json(folder / SUMMARY)
     gone = [n for n in {*names, SUMMARY} if not (folder / n).is_file()]
     if summary is None or gone:
         return "incomplete", f"missing or unreadable: {', '.join(sorted(gone)) or SUMMARY}", None
@@ -188,7 +188,7 @@ def read_job(
 
 def launched_jobs(sweep_dir: Path) -> list[list[str]]:
     """The overrides of every job the sweep launched (``jobs.json``); empty if not recorded."""
-    document = _read_json(sweep_dir / JOBS) or {}
+    document = read_json(sweep_dir / JOBS) or {}
     jobs = document.get("jobs")
     if not isinstance(jobs, list):
         return []

@@ -46,8 +46,8 @@ def whole_pounds(frame: pd.DataFrame, kpi_column: str | None, columns: Iterable[
             if is_money(column):
                 frame[column] = frame[column].round(0)
         return
-    rows = frame[kpi_column].astype("string").str.contains(MONEY, regex=False).fillna(False)
-    rows = rows.to_numpy(dtype=bool)
+    named = frame[kpi_column].astype("string").str.contains(MONEY, regex=False).fillna(False)
+    rows = named.to_numpy(dtype=bool)
     for column in columns:
         frame.loc[rows, column] = frame.loc[rows, column].astype(float).round(0)
 

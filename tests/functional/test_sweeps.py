@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.gather import gather, main
+from sim.gather import expected_jobs, gather, main
 from tests.console import TINY_SWEEP
 from tests.console import run_module as run
 from tests.hooked_frontdoor import FAIL_IF, FAIL_MESSAGE
@@ -32,6 +32,16 @@ def serial_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run("sim", "-m", "hydra.sweep.dir=sweep", *SWEEP, cwd=cwd)
     assert result.returncode == 0, result.stderr
     assert "Gathered 2 jobs: 2 ok" in result.stdout
+    # Not at a terminal: one line per replication and per job, with the time left.
+    lines = result.stderr.splitlines()
+    assert [line.split(";")[0] for line in lines if line.startswith("sweep: ")] == [
+        f"sweep: job 1/2 done ({' '.join(expected_jobs(list(SWEEP))[0])})",
+        f"sweep: job 2/2 done ({' '.join(expected_jobs(list(SWEEP))[1])})",
+    ]
+    assert "about 0:" in next(line for line in lines if line.startswith("sweep: job 1/2"))
+    assert sum(line.startswith("baseline: replication ") for line in lines) == 4
+    # Each job's table is titled with its overrides, not just the scenario.
+    assert f"baseline [{STAFF}=12 run.replications=2" in result.stdout
     return cwd / "sweep"
 
 
