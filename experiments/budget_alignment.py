@@ -34,21 +34,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from experiments.alignment_report import (
-    Alignment,
-    confirmation_table,
-    evaluations_table,
-    figure,
-    kpi_columns,
-    short,
-    status,
-    summary_markdown,
-    verdict,
-    write_report,
-)
-from experiments.budget_frontier import TINY_RUN, gbp
-from experiments.common import OneLineParser, check_kpis, check_out, with_replications
-from sim.compose import add_config_dir, load
+from sim.compose import add_config_dir, conf_dir, load
 from sim.confirmation import confirm, recommended
 from sim.errors import ConfigError, bad_input_exits
 from sim.optimise import (
@@ -60,6 +46,21 @@ from sim.optimise import (
     cheapest_staffing,
 )
 from sim.progress import clock, progress_mode
+
+from .alignment_report import (
+    Alignment,
+    confirmation_table,
+    evaluations_table,
+    figure,
+    kpi_columns,
+    short,
+    status,
+    summary_markdown,
+    verdict,
+    write_report,
+)
+from .budget_frontier import TINY_RUN, gbp
+from .common import OneLineParser, check_kpis, check_out, with_replications
 
 # The report's names (experiments.alignment_report) stay importable from here.
 __all__ = [
@@ -107,7 +108,7 @@ TINY_ALIGN_RUN = [o for o in TINY_RUN if not o.startswith("run.replications")] +
 ]
 POOL = "staffing.pools.{}.staff"
 TEAM = "after_decision.assessment.teams.{}.social_workers"
-SCENARIOS = Path(__file__).resolve().parents[1] / "conf" / "scenario"
+SCENARIOS = conf_dir() / "scenario"  # conf/ in a checkout, sim/conf/ when installed
 STEP_UPS, MAX_STEP_UPS = 2, 5  # staffings with more staff tried when the choice misses
 TARGET = re.compile(r"^\s*([A-Za-z0-9_]+)\s*(>=|<=)\s*([-+0-9.eE]+)\s*$")
 

@@ -32,7 +32,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from experiments.common import OneLineParser, check_out, save_png, save_text, with_replications
 from sim.atomic import write_atomic
 from sim.compare import paired_differences
 from sim.compose import add_config_dir, load
@@ -40,6 +39,8 @@ from sim.costs import post_costs, staff_cost_kpis
 from sim.errors import bad_input_exits
 from sim.progress import Progress
 from sim.runner import Results, simulate_replications
+
+from .common import OneLineParser, check_out, save_png, save_text, with_replications
 
 KPIS = ("decision_within_1wd_pct", "assessment_within_45wd_pct")
 TINY_RUN = [

@@ -32,7 +32,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.attribution import (
+from sim.compose import add_config_dir, load
+from sim.errors import bad_input_exits
+
+from .attribution import (
     Attribution,
     Mechanism,
     decompose,
@@ -40,11 +43,9 @@ from experiments.attribution import (
     run_steps,
     scenario_changes,
 )
-from experiments.attribution_report import attribution_answer, write_attribution
-from experiments.common import FULL, TINY, Experiment, OneLineParser, Option, with_replications
-from experiments.common import main as run_experiment
-from sim.compose import add_config_dir, load
-from sim.errors import bad_input_exits
+from .attribution_report import attribution_answer, write_attribution
+from .common import FULL, TINY, Experiment, OneLineParser, Option, with_replications
+from .common import main as run_experiment
 
 EXPERIMENT = Experiment(
     name="front_door_options",

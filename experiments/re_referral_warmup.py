@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from experiments.common import OneLineParser, save_png, save_text
 from sim.atomic import write_atomic
 from sim.calendar import MINUTES_PER_DAY
 from sim.compose import add_config_dir, conf_dir, load
@@ -36,6 +35,8 @@ from sim.errors import bad_input_exits
 from sim.log_tables import contact_table
 from sim.replication import build
 from sim.warmup import RunLengthWarning, mser5
+
+from .common import OneLineParser, save_png, save_text
 
 PERIOD_DAYS = 28
 
