@@ -30,7 +30,6 @@
 
 # %%
 import math
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from matplotlib.figure import Figure
 from omegaconf import OmegaConf
 
 import sim
+from sim.atomic import write_atomic
 from sim.calendar import MINUTES_PER_DAY
 from sim.compose import conf_dir
 from sim.monitor import StepLevel
@@ -160,8 +160,8 @@ else:
 # %% [markdown]
 # ## The series and the truncation points
 #
-# Shown inline in Jupyter. As a script the figure is drawn (Agg) and saved only into a temporary
-# folder that is deleted straight away.
+# Shown inline in Jupyter, and saved next to the notebook as `figures/choosing_warmup.png`
+# (relative to the working folder: `notebooks/` when Jupyter opens it there).
 
 # %%
 days = np.arange(PILOT_DAYS)
@@ -180,8 +180,8 @@ for ax, cut in ((top, caseload_cut), (bottom, front_door_cut)):
 top.axvline(recommended, color="tab:red", linestyle=":", linewidth=1, label="recommended")
 top.legend(loc="lower right")
 
-with tempfile.TemporaryDirectory() as folder:
-    path = Path(folder) / "warmup.png"
-    fig.savefig(path, dpi=80)
-    print(f"figure rendered ({path.stat().st_size // 1024} KiB)")
+path = write_atomic(
+    Path("figures") / "choosing_warmup.png", lambda tmp: fig.savefig(tmp, dpi=80, format="png")
+)
+print(f"figure saved: {path} ({path.stat().st_size // 1024} KiB)")
 fig
