@@ -195,3 +195,14 @@ def test_a_baseline_naming_no_job_is_one_line(tmp_path: Path) -> None:
         "frontdoor-gather: error: --baseline 'scenario=nope' names no ok job of the sweep "
         "(ok jobs: 0: run.seed=1)"
     )
+
+
+def test_a_sweep_whose_baseline_setting_names_no_job_stops_before_it_runs(tmp_path: Path) -> None:
+    setting = 'hydra.callbacks.gather.baseline="staffing=nope"'
+    result = run("sim", "-m", "hydra.sweep.dir=sweep", *FACTORIAL, setting, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "frontdoor: error: hydra.callbacks.gather.baseline: 'staffing=nope' is not allowed; "
+        "must name exactly one job of the sweep by its key=value overrides (it names 0 of 4)"
+    )
+    assert not (tmp_path / "sweep").exists(), "nothing ran"
