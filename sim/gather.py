@@ -234,6 +234,9 @@ def write_differences(sweep_dir: Path, jobs: list[Job], baseline: str) -> None:
     )
     from sim.sweep_tables import swept_keys
 
+    for name in (DIFFERENCES, INTERACTIONS):  # a baseline that fails leaves none stale
+        for suffix in (".csv", ".parquet"):
+            (sweep_dir / f"{name}{suffix}").unlink(missing_ok=True)
     base = find_baseline(jobs, parse_baseline(baseline))
     tables, refused = paired_tables(jobs, base)
     differences = paired_table(jobs, base, tables)

@@ -182,6 +182,9 @@ def test_jobs_not_sharing_seed_and_replications_are_refused_one_line_each(tmp_pa
     assert list(diffs["job"]) == [3], "the job that pairs is still compared"
     assert diffs["difference"].tolist() == [0.0]
     assert (sweep / "gathered.csv").is_file()
+    again = run("sim.gather", str(sweep), "--baseline", "run.seed=9", cwd=tmp_path)
+    assert again.returncode == 2
+    assert not (sweep / "gathered_differences.csv").exists(), "no stale differences left"
 
 
 def test_a_baseline_naming_no_job_is_one_line(tmp_path: Path) -> None:
