@@ -19,11 +19,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from experiments.budget_frontier import finance_csv, gbp
-from experiments.common import save_png, save_text
 from sim.config import RunConfig
 from sim.confirmation import Confirmation, ConfirmTry, recommended, target_met
 from sim.optimise import CONFIDENCE, Evaluation, Evaluator, SearchResult, Target
+
+from .budget_frontier import finance_csv, gbp
+from .common import save_png, save_text
 
 
 def short(key: str) -> str:

@@ -26,11 +26,12 @@ from typing import Any
 import pandas as pd
 from omegaconf import OmegaConf
 
-from experiments.common import Experiment, Option, run_options
 from sim.analysis.compare import paired_differences
 from sim.compose import compose, load
 from sim.config import Config
 from sim.errors import ConfigError
+
+from .common import Experiment, Option, run_options
 
 
 def _under(key: str, prefixes: Iterable[str]) -> bool:

@@ -10,9 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.attribution import Absent, Attribution, Changes
-from experiments.common import save_png, save_text, waterfall_figure
 from sim.atomic import write_atomic
+
+from .attribution import Absent, Attribution, Changes
+from .common import save_png, save_text, waterfall_figure
 
 
 def _num(value: Any, digits: int = 2) -> str:

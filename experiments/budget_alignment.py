@@ -26,13 +26,28 @@ override, a target, a process, a count) is one line on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import re
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from experiments.alignment_report import (
+from sim.compose import add_config_dir, conf_dir, load
+from sim.confirmation import confirm, recommended
+from sim.errors import ConfigError, bad_input_exits
+from sim.optimise import (
+    CONFIDENCE,
+    Evaluation,
+    Evaluator,
+    Target,
+    Variable,
+    cheapest_staffing,
+)
+from sim.progress import clock, progress_mode
+
+from .alignment_report import (
     Alignment,
     confirmation_table,
     evaluations_table,
@@ -44,19 +59,8 @@ from experiments.alignment_report import (
     verdict,
     write_report,
 )
-from experiments.budget_frontier import TINY_RUN, gbp
-from experiments.common import OneLineParser, check_kpis, check_out, with_replications
-from sim.compose import load
-from sim.confirmation import confirm, recommended
-from sim.errors import ConfigError, bad_input_exits
-from sim.optimise import (
-    CONFIDENCE,
-    Evaluation,
-    Evaluator,
-    Target,
-    Variable,
-    cheapest_staffing,
-)
+from .budget_frontier import TINY_RUN, gbp
+from .common import OneLineParser, check_kpis, check_out, with_replications
 
 # The report's names (experiments.alignment_report) stay importable from here.
 __all__ = [
@@ -104,7 +108,7 @@ TINY_ALIGN_RUN = [o for o in TINY_RUN if not o.startswith("run.replications")] +
 ]
 POOL = "staffing.pools.{}.staff"
 TEAM = "after_decision.assessment.teams.{}.social_workers"
-SCENARIOS = Path(__file__).resolve().parents[1] / "conf" / "scenario"
+SCENARIOS = conf_dir() / "scenario"  # conf/ in a checkout, sim/conf/ when installed
 STEP_UPS, MAX_STEP_UPS = 2, 5  # staffings with more staff tried when the choice misses
 TARGET = re.compile(r"^\s*([A-Za-z0-9_]+)\s*(>=|<=)\s*([-+0-9.eE]+)\s*$")
 
@@ -156,16 +160,21 @@ def current_staffing(run: Sequence[str], vs: Sequence[Variable]) -> dict[str, in
     return values
 
 
-def progress_line(e: Evaluation, prefix: str = "") -> None:
-    """One line per staffing simulated, so a search of many minutes shows where it is."""
+def progress_line(e: Evaluation, prefix: str = "", started: float | None = None) -> None:
+    """One line per staffing simulated, so a search of many minutes shows where it is (with
+    the time since ``started``, a :func:`time.monotonic` reading; the search's length is not
+    known in advance, so there is no estimate of the time left)."""
     staff = " ".join(f"{short(k)}={v}" for k, v in e.staffing.items())
     kpis = " ".join(f"{k}={e.means[k]:.1f} (bound {e.bounds[k]:.1f})" for k in e.means)
     verdict = "meets" if e.meets else "misses"
-    print(f"  {prefix}{staff}: {gbp(e.cost_gbp)}; {kpis}; {verdict}", file=sys.stderr, flush=True)
+    when = "" if started is None else f"; {clock(time.monotonic() - started)} elapsed"
+    line = f"  {prefix}{staff}: {gbp(e.cost_gbp)}; {kpis}; {verdict}{when}"
+    if progress_mode() != "off":
+        print(line, file=sys.stderr, flush=True)
 
 
-def confirmation_line(e: Evaluation) -> None:
-    progress_line(e, "fresh replications: ")
+def confirmation_line(e: Evaluation, started: float | None = None) -> None:
+    progress_line(e, "fresh replications: ", started)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -192,8 +201,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help=f"staffings with more staff tried if the choice misses (0–{MAX_STEP_UPS})",
     )
     parser.add_argument("--out", type=Path, default=Path("reports/budget_alignment"))
+    add_config_dir(parser)
     parser.add_argument("overrides", nargs="*", help="extra config overrides for every run")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.overrides = [*args.overrides, *args.config_dir]
+    return args
 
 
 def parse_count(flag: str, text: str, allowed: str, ok: Callable[[int], bool]) -> int:
@@ -236,7 +248,13 @@ def align(args: argparse.Namespace) -> Alignment:
     check_kpis([t.kpi for t in targets], run, key="target")
     vs = variables(args.tiny)
     today = current_staffing(run, vs)
-    evaluate = Evaluator(run, targets, confidence=args.confidence, report=progress_line)
+    started = time.monotonic()
+    evaluate = Evaluator(
+        run,
+        targets,
+        confidence=args.confidence,
+        report=functools.partial(progress_line, started=started),
+    )
     search_run = evaluate.run()
     start = today if args.start == "current" else None
     result = cheapest_staffing(evaluate, vs, args.budget, start=start)
@@ -252,7 +270,7 @@ def align(args: argparse.Namespace) -> Alignment:
             budget_gbp=args.budget,
             step_ups=step_ups,
             today=today,
-            report=confirmation_line,
+            report=functools.partial(confirmation_line, started=started),
         )
     alignment = Alignment(result, check, recommended(result, check))
     text = write_report(args, alignment, evaluate, run, today)

@@ -32,13 +32,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from experiments.common import OneLineParser, check_out, save_png, save_text, with_replications
 from sim.analysis.compare import paired_differences
 from sim.analysis.costs import post_costs, staff_cost_kpis
 from sim.atomic import write_atomic
-from sim.compose import load
+from sim.compose import add_config_dir, load
 from sim.errors import bad_input_exits
+from sim.progress import Progress
 from sim.runner import Results, simulate_replications
+
+from .common import OneLineParser, check_out, save_png, save_text, with_replications
 
 KPIS = ("decision_within_1wd_pct", "assessment_within_45wd_pct")
 TINY_RUN = [
@@ -95,9 +97,13 @@ def plan(tiny: bool) -> Plan:
     )
 
 
-def option_row(label: str, process: str, overrides: list[str]) -> tuple[dict[str, object], Results]:
+def option_row(
+    label: str, process: str, overrides: list[str], progress: Progress | None = None
+) -> tuple[dict[str, object], Results]:
     """Simulate one option; its row: staffing, cost KPIs, target KPIs with 95% CIs."""
     res = simulate_replications(load(overrides), keep_events=False, progress=False)
+    if progress is not None:
+        progress.advance(label)
     cfg = res.config
     row: dict[str, object] = {"option": label, "process": process}
     row.update({name: pool.staff for name, pool in cfg.staffing.pools.items()})
@@ -112,7 +118,15 @@ def option_row(label: str, process: str, overrides: list[str]) -> tuple[dict[str
     return row, res
 
 
-def run_options(p: Plan) -> tuple[pd.DataFrame, dict[str, Results]]:
+def runs_needed(p: Plan) -> int:
+    """How many staffings :func:`run_options` and :func:`marginal_values` simulate."""
+    grid = math.prod(len(sizes) for sizes in p.grid.values()) * len(p.processes)
+    return grid + len(p.team_changes) + 1 + len(p.marginal_pools) + len(p.marginal_teams)
+
+
+def run_options(
+    p: Plan, progress: Progress | None = None
+) -> tuple[pd.DataFrame, dict[str, Results]]:
     """Simulate every option of the grid × processes, then the team options; one row each."""
     rows, results = [], {}
     pools = list(p.grid)
@@ -120,13 +134,13 @@ def run_options(p: Plan) -> tuple[pd.DataFrame, dict[str, Results]]:
         for sizes in itertools.product(*(p.grid[name] for name in pools)):
             label = process + " " + " ".join(f"{n}={s}" for n, s in zip(pools, sizes, strict=True))
             staff = [POOL_KEY.format(n) + f"={s}" for n, s in zip(pools, sizes, strict=True)]
-            row, results[label] = option_row(label, process, p.run + extra + staff)
+            row, results[label] = option_row(label, process, p.run + extra + staff, progress)
             rows.append(row)
     teams = load(p.run).after_decision.assessment.teams
     for change in p.team_changes:
         label = f"current teams{change:+d}"
         staff = [TEAM_KEY.format(n) + f"={t.social_workers + change}" for n, t in teams.items()]
-        row, results[label] = option_row(label, "current teams", p.run + staff)
+        row, results[label] = option_row(label, "current teams", p.run + staff, progress)
         rows.append(row)
     table = pd.DataFrame(rows)
     for kpi in KPIS:
@@ -147,10 +161,12 @@ def pareto(cost: Iterable[float], value: Iterable[float]) -> list[bool]:
     return efficient
 
 
-def marginal_values(p: Plan) -> pd.DataFrame:
+def marginal_values(p: Plan, progress: Progress | None = None) -> pd.DataFrame:
     """One more FTE of each pool / team at current staffing: Δcost and paired ΔKPI."""
     base_cfg = load(p.run)
     base = simulate_replications(base_cfg, keep_events=False, progress=False)
+    if progress is not None:
+        progress.advance("current staffing")
     base_cost = staff_cost_kpis(base_cfg)["annual_staff_cost_gbp"]
     units = [
         (f"pool {n}", POOL_KEY.format(n), base_cfg.staffing.pools[n].staff)
@@ -169,6 +185,8 @@ def marginal_values(p: Plan) -> pd.DataFrame:
     for label, key, now in units:
         cfg = load([*p.run, f"{key}={now + 1}"])
         other = simulate_replications(cfg, keep_events=False, progress=False)
+        if progress is not None:
+            progress.advance(f"{label} +1")
         delta_cost = staff_cost_kpis(cfg)["annual_staff_cost_gbp"] - base_cost
         row: dict[str, object] = {
             "unit": label,
@@ -329,8 +347,10 @@ def main(argv: Sequence[str] | None = None) -> Path:
     parser.add_argument("--tiny", action="store_true", help="a few short runs (tests)")
     parser.add_argument("--replications", type=int, default=None)
     parser.add_argument("--out", type=Path, default=Path("reports/budget_frontier"))
+    add_config_dir(parser)
     parser.add_argument("overrides", nargs="*", help="extra config overrides for every option")
     args = parser.parse_args(argv)
+    args.overrides = [*args.overrides, *args.config_dir]
     p = plan(args.tiny)
     p = replace(p, run=with_replications(p.run, args.replications) + list(args.overrides))
     with bad_input_exits("budget_frontier"):
@@ -339,8 +359,9 @@ def main(argv: Sequence[str] | None = None) -> Path:
             load([*p.run, *extra])
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    table, _ = run_options(p)
-    marginal = marginal_values(p)
+    with Progress("budget_frontier", runs_needed(p), "staffing") as progress:
+        table, _ = run_options(p, progress)
+        marginal = marginal_values(p, progress)
     costs = cost_table(p.run)
     finance_csv(out / "frontier.csv", table)
     finance_csv(out / "marginal_value.csv", marginal)

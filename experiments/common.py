@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import math
 import os
 import sys
@@ -35,8 +36,9 @@ import pandas as pd
 
 from sim.analysis.compare import paired_differences
 from sim.atomic import write_atomic
-from sim.compose import load
+from sim.compose import add_config_dir, load
 from sim.errors import EXIT_BAD_INPUT, ConfigError, bad_input_exits
+from sim.progress import Progress
 from sim.report.table import queue_table
 from sim.runner import Results, simulate_replications
 
@@ -78,13 +80,20 @@ class Experiment:
 def run_options(
     experiment: Experiment, settings: Sequence[str], progress: bool | None = None
 ) -> dict[str, Results]:
-    """Run every option with the same seed (common random numbers)."""
-    return {
-        option.name: simulate_replications(
-            load([*settings, *option.overrides]), keep_events=False, progress=progress
-        )
-        for option in experiment.options
-    }
+    """Run every option with the same seed (common random numbers).
+
+    One progress (:mod:`sim.progress`) counts every replication of every option: a bar at a
+    terminal, else one line per replication naming its option, with the time left.
+    """
+    specs = {option.name: load([*settings, *option.overrides]) for option in experiment.options}
+    total = sum(spec.run.replications for spec in specs.values())
+    with Progress(experiment.name, total, "replication", show=progress) as counter:
+        return {
+            name: simulate_replications(
+                spec, keep_events=False, on_replication=functools.partial(counter.advance, name)
+            )
+            for name, spec in specs.items()
+        }
 
 
 def tidy_results(results: dict[str, Results], kpis: Sequence[str]) -> pd.DataFrame:
@@ -447,9 +456,11 @@ def main(experiment: Experiment, argv: Sequence[str] | None = None) -> Path:
     parser.add_argument("--tiny", action="store_true", help="a seconds-long version (tests)")
     parser.add_argument("--replications", type=int, default=None)
     parser.add_argument("--out", type=Path, default=Path("reports") / experiment.name)
+    add_config_dir(parser)
     parser.add_argument("overrides", nargs="*", help="extra config overrides for every option")
     args = parser.parse_args(argv)
-    settings = with_replications(TINY if args.tiny else FULL, args.replications) + args.overrides
+    settings = with_replications(TINY if args.tiny else FULL, args.replications)
+    settings += [*args.overrides, *args.config_dir]
     with bad_input_exits(experiment.name):
         check_out(args.out)
         check_clashes([option.overrides for option in experiment.options], args.overrides)

@@ -7,7 +7,11 @@ and what does police threshold training give back?
 
 from __future__ import annotations
 
-from experiments.common import Experiment, Option, main
+from collections.abc import Sequence
+from pathlib import Path
+
+from .common import Experiment, Option
+from .common import main as run_experiment
 
 TODAY = 15150  # conf/demand/cheshire_east.yaml: first-time contacts a year
 
@@ -41,5 +45,11 @@ EXPERIMENT = Experiment(
     ],
 )
 
+
+def main(argv: Sequence[str] | None = None) -> Path:
+    """``python -m experiments.demand_growth [--tiny] …``."""
+    return run_experiment(EXPERIMENT, argv)
+
+
 if __name__ == "__main__":
-    main(EXPERIMENT)
+    main()

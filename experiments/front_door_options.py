@@ -32,7 +32,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.attribution import (
+from sim.compose import add_config_dir, load
+from sim.errors import bad_input_exits
+
+from .attribution import (
     Attribution,
     Mechanism,
     decompose,
@@ -40,11 +43,9 @@ from experiments.attribution import (
     run_steps,
     scenario_changes,
 )
-from experiments.attribution_report import attribution_answer, write_attribution
-from experiments.common import FULL, TINY, Experiment, Option, with_replications
-from experiments.common import main as run_experiment
-from sim.compose import load
-from sim.errors import bad_input_exits
+from .attribution_report import attribution_answer, write_attribution
+from .common import FULL, TINY, Experiment, OneLineParser, Option, with_replications
+from .common import main as run_experiment
 
 EXPERIMENT = Experiment(
     name="front_door_options",
@@ -187,7 +188,7 @@ def attribute(
 
 def main(argv: Sequence[str] | None = None) -> Path:
     """The experiment's report (:func:`experiments.common.main`), then its attribution."""
-    parser = argparse.ArgumentParser(prog=f"python -m experiments.{EXPERIMENT.name}")
+    parser = OneLineParser(prog=f"python -m experiments.{EXPERIMENT.name}")
     parser.add_argument("--tiny", action="store_true", help="a seconds-long version (tests)")
     parser.add_argument("--replications", type=int, default=None)
     parser.add_argument("--out", type=Path, default=Path("reports") / EXPERIMENT.name)
@@ -198,8 +199,10 @@ def main(argv: Sequence[str] | None = None) -> Path:
         help="attribute each scenario's effect to its mechanisms (default: on)",
     )
     parser.add_argument("--window", choices=list(WINDOWS), default="standard")
+    add_config_dir(parser)
     parser.add_argument("overrides", nargs="*", help="extra config overrides for every option")
     args, unknown = parser.parse_known_args(argv)
+    args.overrides = [*args.overrides, *args.config_dir]  # the folder reaches every option
     base = [*with_replications(TINY if args.tiny else FULL, args.replications), *args.overrides]
     with bad_input_exits(EXPERIMENT.name):
         window = window_overrides(args.window, base)

@@ -16,7 +16,6 @@ Writes ``re_referral_warmup.csv`` (period, share by replication, mean), ``summar
 
 from __future__ import annotations
 
-import argparse
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,49 +28,63 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from experiments.common import save_png, save_text
 from sim.analysis.warmup import RunLengthWarning, mser5
 from sim.atomic import write_atomic
-from sim.compose import conf_dir, load
+from sim.compose import add_config_dir, conf_dir, load
+from sim.config import Config
 from sim.engine.calendar import MINUTES_PER_DAY
 from sim.engine.log_tables import contact_table
 from sim.errors import bad_input_exits
+from sim.progress import Progress
 from sim.replication import build
+
+from .common import OneLineParser, save_png, save_text
 
 PERIOD_DAYS = 28
 
 
-def re_referral_series(overrides: Sequence[str], replications: int) -> pd.DataFrame:
+def re_referral_series(
+    overrides: Sequence[str], replications: int, progress: bool | None = None
+) -> pd.DataFrame:
     """Share of referrals that are re-referrals in each 28-day period, by replication."""
     cfg = load(list(overrides))
     columns = {}
-    for r in range(replications):
-        door = build(cfg, r)
-        door.run()
-        table = contact_table(door.log.to_frame())
-        referred = np.concatenate(
-            [table[c].dropna().to_numpy() for c in ("to_assessment", "to_strategy_discussion")]
-        )
-        again = table["re_referred"].dropna().to_numpy() if "re_referred" in table else []
-        periods = int(cfg.run.horizon_days // PERIOD_DAYS)
-        edges = np.arange(periods + 1) * PERIOD_DAYS * MINUTES_PER_DAY
-        made = np.histogram(referred, edges)[0]
-        re_made = np.histogram(again, edges)[0]
-        columns[f"replication_{r}"] = 100.0 * re_made / np.maximum(made, 1)
+    with Progress("re_referral_warmup", replications, "replication", show=progress) as counter:
+        for r in range(replications):
+            columns[f"replication_{r}"] = _shares(cfg, r)
+            counter.advance()
     frame = pd.DataFrame(columns)
     frame.insert(0, "day", np.arange(len(frame)) * PERIOD_DAYS)
     frame["mean"] = frame[[c for c in frame if c.startswith("replication_")]].mean(axis=1)
     return frame
 
 
+def _shares(cfg: Config, r: int) -> np.ndarray:
+    """Replication ``r``'s re-referral share of referrals in each period (a long pilot)."""
+    door = build(cfg, r)
+    door.run()
+    table = contact_table(door.log.to_frame())
+    referred = np.concatenate(
+        [table[c].dropna().to_numpy() for c in ("to_assessment", "to_strategy_discussion")]
+    )
+    again = table["re_referred"].dropna().to_numpy() if "re_referred" in table else []
+    periods = int(cfg.run.horizon_days // PERIOD_DAYS)
+    edges = np.arange(periods + 1) * PERIOD_DAYS * MINUTES_PER_DAY
+    made = np.histogram(referred, edges)[0]
+    re_made = np.histogram(again, edges)[0]
+    return np.asarray(100.0 * re_made / np.maximum(made, 1))
+
+
 def main(argv: Sequence[str] | None = None) -> Path:
     """Run the pilot and write its report folder; returns the folder."""
-    parser = argparse.ArgumentParser(prog="re_referral_warmup", description=__doc__)
+    parser = OneLineParser(prog="python -m experiments.re_referral_warmup", description=__doc__)
     parser.add_argument("--tiny", action="store_true", help="a seconds-long version for tests")
     parser.add_argument("--out", type=Path, default=Path("reports/re_referral_warmup"))
     parser.add_argument("--replications", type=int, default=None)
+    add_config_dir(parser)
     parser.add_argument("overrides", nargs="*", help="config overrides, key=value")
     args = parser.parse_args(argv)
+    args.overrides = [*args.overrides, *args.config_dir]
     with bad_input_exits("re_referral_warmup"):
         days = 420 if args.tiny else 1456
         replications = args.replications or (1 if args.tiny else 4)

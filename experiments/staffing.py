@@ -7,8 +7,11 @@ python -m experiments.staffing --tiny     # seconds, for tests
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
-from experiments.common import Experiment, Option, main
+from .common import Experiment, Option
+from .common import main as run_experiment
 
 SOCIAL_WORKERS = (10, 11, 12, 13)
 MANAGERS = (3, 4, 5)
@@ -45,5 +48,11 @@ def experiment(tiny: bool) -> Experiment:
     )
 
 
+def main(argv: Sequence[str] | None = None) -> Path:
+    """``python -m experiments.staffing [--tiny] …``: the grid (a smaller one with ``--tiny``)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    return run_experiment(experiment("--tiny" in args), args)
+
+
 if __name__ == "__main__":
-    main(experiment("--tiny" in sys.argv))
+    main()

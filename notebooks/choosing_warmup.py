@@ -30,7 +30,6 @@
 
 # %%
 import math
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -40,6 +39,7 @@ from omegaconf import OmegaConf
 
 import sim
 from sim.analysis.warmup import RunLengthWarning, mser5
+from sim.atomic import write_atomic
 from sim.compose import conf_dir
 from sim.engine.calendar import MINUTES_PER_DAY
 from sim.engine.monitor import StepLevel
@@ -161,8 +161,8 @@ else:
 # %% [markdown]
 # ## The series and the truncation points
 #
-# Shown inline in Jupyter. As a script the figure is drawn (Agg) and saved only into a temporary
-# folder that is deleted straight away.
+# Shown inline in Jupyter, and saved next to the notebook as `figures/choosing_warmup.png`
+# (relative to the working folder: `notebooks/` when Jupyter opens it there).
 
 # %%
 days = np.arange(PILOT_DAYS)
@@ -181,8 +181,8 @@ for ax, cut in ((top, caseload_cut), (bottom, front_door_cut)):
 top.axvline(recommended, color="tab:red", linestyle=":", linewidth=1, label="recommended")
 top.legend(loc="lower right")
 
-with tempfile.TemporaryDirectory() as folder:
-    path = Path(folder) / "warmup.png"
-    fig.savefig(path, dpi=80)
-    print(f"figure rendered ({path.stat().st_size // 1024} KiB)")
+path = write_atomic(
+    Path("figures") / "choosing_warmup.png", lambda tmp: fig.savefig(tmp, dpi=80, format="png")
+)
+print(f"figure saved: {path} ({path.stat().st_size // 1024} KiB)")
 fig

@@ -137,11 +137,15 @@ print(f"two more screening social workers change {KPI} by {mean:+.3f} working da
 print(f"95% CI of the paired difference: {low:+.3f} to {high:+.3f}")
 
 # %% [markdown]
-# A picture of the same paired differences (shown inline in Jupyter; when this file runs as a
-# script the figure is built but not shown or saved — call `fig.savefig(...)` to keep it).
+# A picture of the same paired differences, shown inline in Jupyter and saved next to the
+# notebook as `figures/quickstart.png` (relative to the working folder).
 
 # %%
+from pathlib import Path
+
 from matplotlib.figure import Figure
+
+from sim.atomic import write_atomic
 
 fig = Figure(figsize=(5, 3), layout="constrained")
 ax = fig.subplots()
@@ -150,6 +154,8 @@ ax.axhline(0.0, color="black", linewidth=0.8)
 ax.set_xlabel("replication")
 ax.set_ylabel("change in working days")
 ax.set_title("13 vs 11 screening social workers: paired difference")
+path = write_atomic(Path("figures") / "quickstart.png", lambda t: fig.savefig(t, format="png"))
+print(f"figure saved: {path}")
 fig
 
 # %% [markdown]

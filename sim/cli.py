@@ -98,9 +98,40 @@ def preflight(argv: list[str]) -> dict[tuple[str, ...], Config]:
         jobs, config_dir = job_overrides(argv)
     except Exception as exc:  # Hydra's override grammar errors are plain exceptions
         raise ConfigError("command line", " ".join(argv), str(exc).splitlines()[0]) from None
+    check_baseline(jobs)
     return {
         job_key(overrides): to_spec(compose(overrides, config_dir), overrides) for overrides in jobs
     }
+
+
+BASELINE_KEY = "hydra.callbacks.gather.baseline"
+
+
+def check_baseline(jobs: Sequence[Sequence[str]]) -> None:
+    """Refuse a sweep's ``hydra.callbacks.gather.baseline`` that names no single job, before
+    the sweep runs rather than after it (``frontdoor-gather --baseline`` can name another)."""
+    from sim.sweep_differences import BaselineError, parse_baseline
+
+    given = [o.partition("=")[2] for o in (jobs[0] if jobs else []) if o.startswith(BASELINE_KEY)]
+    text = given[-1].strip().strip("'\"") if given else ""
+    if not text or text == "null":
+        return
+    try:
+        wanted = parse_baseline(text)
+    except BaselineError as error:
+        raise ConfigError(BASELINE_KEY, text, str(error).split(": ", 1)[1]) from None
+    settings = [{o.partition("=")[0].lstrip("+"): o.partition("=")[2] for o in j} for j in jobs]
+    if "" in wanted:
+        found = 1 if int(wanted[""]) < len(jobs) else 0
+    else:
+        found = sum(all(s.get(k) == v for k, v in wanted.items()) for s in settings)
+    if found != 1:
+        raise ConfigError(
+            BASELINE_KEY,
+            text,
+            f"must name exactly one job of the sweep by its key=value overrides (it names "
+            f"{found} of {len(jobs)})",
+        )
 
 
 def job_key(overrides: Sequence[str]) -> tuple[str, ...]:
@@ -132,7 +163,7 @@ def execute(
         theory = expected_kpis(spec)
         written = write_run(results, folder, overrides, theory)
         finish(folder, overrides or [], started, sorted(p.name for p in written.values()))
-    print_kpis(results, theory)
+    print_kpis(results, theory, job_key(overrides or []))
     print(f"Outputs: {folder.resolve()}")
     return results
 

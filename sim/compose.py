@@ -9,6 +9,7 @@ end with advice about stack traces that a user of this tool does not need.
 
 from __future__ import annotations
 
+import argparse
 import functools
 import re
 import secrets
@@ -75,6 +76,45 @@ def compose(overrides: Sequence[str] = (), extra_config_dir: str | None = None) 
     with backlog_overrides(list(overrides), folders) as (rewritten, generated):
         overrides = with_searchpath(rewritten, [*folders[:-1], *filter(None, [generated])])
         return _compose(overrides, folders)
+
+
+CONFIG_DIR_ALLOWED = "must be an existing folder of config groups (e.g. holding costs/ours.yaml)"
+
+
+def config_dir_override(folder: str | Path) -> str:
+    """The override that adds ``folder`` — a council's own config groups (``costs/ours.yaml``,
+    ``staffing/ours.yaml`` …) — to Hydra's search path, so ``costs=ours`` finds it.
+
+    Every command that composes through :func:`load` accepts it among its overrides, which is
+    how the experiments (and any other command built on :func:`load`) take ``--config-dir``
+    without threading a folder through every call: :func:`add_config_dir` adds the option.
+    """
+    path = Path(folder).expanduser().resolve()
+    if not path.is_dir():
+        raise ConfigError("--config-dir", str(folder), CONFIG_DIR_ALLOWED)
+    return f"hydra.searchpath=[file://{path}]"
+
+
+def add_config_dir(parser: argparse.ArgumentParser) -> None:
+    """Give a command ``--config-dir DIR`` (as ``frontdoor`` has): ``args.config_dir`` is then
+    a list of overrides (:func:`config_dir_override`; empty without the option) to add to the
+    command's own. A folder that does not exist is one line from the parser, exit 2."""
+
+    def folder(value: str) -> list[str]:
+        try:
+            return [config_dir_override(value)]
+        except ConfigError:
+            raise argparse.ArgumentTypeError(f"{value!r}: {CONFIG_DIR_ALLOWED}") from None
+
+    parser.add_argument(
+        "--config-dir",
+        "-cd",
+        type=folder,
+        default=[],
+        metavar="DIR",
+        help="a folder of your own config groups (e.g. costs/ours.yaml), searched beside conf/; "
+        "choose them as usual (costs=ours); see docs/examples/council/",
+    )
 
 
 def with_searchpath(overrides: list[str], folders: Sequence[Path]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Gather a Hydra sweep (``frontdoor -m …``) into one table: one row per job.
+"""Gather a Hydra sweep (``frontdoor -m …``) into tables: one row per job, and tidy ones.
 
 Every job of a sweep runs into its own folder (``<sweep dir>/<job num>``), where Hydra writes the
 job's overrides to ``.hydra/overrides.yaml`` *before* the job starts, and the job keeps
@@ -6,10 +6,11 @@ job's overrides to ``.hydra/overrides.yaml`` *before* the job starts, and the jo
 its outputs, or ``failed`` / ``interrupted`` with the reason. At the start of the sweep
 :class:`GatherCallback` writes ``jobs.json``: the overrides of every job the sweep launches.
 
-:func:`gather` reads those folders into one :class:`~pandas.DataFrame`: ``job``, ``overrides``
-(one string, ``a=1 b=2``), one column per override key, ``status``, ``error``, ``scenario``,
-``replications`` and ``<kpi>_mean``, ``<kpi>_ci95_low``, ``<kpi>_ci95_high`` for every KPI.
-``status`` is
+:func:`gather` reads those folders (:mod:`sim.sweep_jobs`) into one :class:`~pandas.DataFrame`:
+``job``, ``overrides`` (one string, ``a=1 b=2``), one column per override key, ``status``,
+``error``, ``scenario``, ``replications`` and, for every KPI, ``<kpi>`` (its mean),
+``<kpi>_ci95_low`` and ``<kpi>_ci95_high`` (so ``decision_working_days_mean`` is that KPI's
+mean, with no doubled suffix). Money is in whole pounds. ``status`` is
 
 * ``ok`` — ``status.json`` says ``ok`` and every output it lists is there (only these rows
   have KPIs);
@@ -18,15 +19,19 @@ its outputs, or ``failed`` / ``interrupted`` with the reason. At the start of th
   outright (SIGKILL, power cut), or an output it listed is gone;
 * ``missing`` — a job number in ``jobs.json`` that left no folder (the sweep stopped first).
 
-:func:`write_gather` writes it to ``<sweep dir>/gathered.csv``. Whatever the files hold (wrong
-shapes, bad encodings), gathering never raises on a job's contents: a file it cannot read makes
-the job ``incomplete``.
+:func:`report` writes it to ``<sweep dir>/gathered.csv``, beside the tidy tables of
+:mod:`sim.sweep_tables` (``gathered_long``: job × KPI; ``gathered_replications``: job ×
+replication × KPI; each as CSV and Parquet) and, given a baseline job, the paired differences
+of :mod:`sim.sweep_differences` (``gathered_differences``, and ``gathered_interactions`` for a
+factorial sweep). Whatever the files hold, gathering never raises on a job's contents: a file
+it cannot read makes the job ``incomplete``.
 
 It runs twice over: :class:`GatherCallback` (registered under ``hydra.callbacks`` in
-``conf/config.yaml``) gathers at the end of every multirun, and the console script
-``frontdoor-gather SWEEP_DIR`` gathers any sweep folder afterwards. The second is needed because
-Hydra skips ``on_multirun_end`` when a job fails (facebookresearch/hydra#2284); ``frontdoor``
-therefore also gathers a sweep whose end-of-sweep callback did not run (:func:`gather_unfinished`).
+``conf/config.yaml``; ``hydra.callbacks.gather.baseline`` names the baseline) gathers at the end
+of every multirun, and the console script ``frontdoor-gather SWEEP_DIR [--baseline …]`` gathers
+any sweep folder afterwards. The second is needed because Hydra skips ``on_multirun_end`` when
+a job fails (facebookresearch/hydra#2284); ``frontdoor`` therefore also gathers a sweep whose
+end-of-sweep callback did not run (:func:`gather_unfinished`).
 """
 
 from __future__ import annotations
@@ -34,33 +39,42 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hydra.experimental.callback import Callback
 
 from sim.lifecycle import one_line
+from sim.sweep_jobs import (
+    JOBS,
+    STATUS,
+    Job,
+    NotASweepError,
+    job_folders,
+    job_status,
+    launched_jobs,
+    number,
+    read_jobs,
+    read_json,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
     from omegaconf import DictConfig
 
+__all__ = ["NotASweepError", "expected_jobs", "gather", "job_folders", "job_status", "main"]
+
 GATHERED = "gathered.csv"
-MULTIRUN = "multirun.yaml"
+LONG = "gathered_long"
+REPLICATION_LEVEL = "gathered_replications"
+DIFFERENCES = "gathered_differences"
+INTERACTIONS = "gathered_interactions"
 KPIS = "kpis"
-STATUS = "status.json"
-SUMMARY = "summary.json"
-JOBS = "jobs.json"
 STATUS_ORDER = ("ok", "failed", "interrupted", "incomplete", "missing")
-OVERRIDES = Path(".hydra") / "overrides.yaml"
 CI_FIELDS = ("mean", "ci95_low", "ci95_high")
 EXIT_NOT_A_SWEEP = 2
-
-
-class NotASweepError(ValueError):
-    """The folder is not the folder of a Hydra multirun (it has no ``multirun.yaml``)."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -101,163 +115,53 @@ def write_jobs(sweep_dir: Path, overrides: list[str]) -> Path:
 # The gathering side.
 
 
-def _natural_key(path: Path) -> list[Any]:
-    """Sort ``2`` before ``10``."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.as_posix())]
-
-
-def job_folders(sweep_dir: Path) -> list[Path]:
-    """Every job folder under ``sweep_dir`` (any depth, for a custom ``hydra.sweep.subdir``), in
-    job order; none yet for a sweep that has just started.
-
-    A sweep folder is one where Hydra wrote ``multirun.yaml``; a job folder is one where it wrote
-    ``.hydra/overrides.yaml``. Raises :class:`NotASweepError` for any other folder.
-    """
-    if not sweep_dir.is_dir():
-        raise NotASweepError(f"{sweep_dir} is not a folder")
-    if not (sweep_dir / MULTIRUN).is_file():
-        kind = "a single run's folder, not" if (sweep_dir / OVERRIDES).is_file() else "not"
-        raise NotASweepError(
-            f"{sweep_dir} is {kind} a sweep folder: it has no {MULTIRUN} "
-            "(give the folder of a `frontdoor -m` run, e.g. outputs/sweeps/<date>/<time>)"
-        )
-    found = [
-        marker.parent.parent
-        for marker in sweep_dir.rglob(OVERRIDES.name)
-        if marker.parent.name == OVERRIDES.parent.name
-    ]
-    return sorted(found, key=lambda p: _natural_key(p.relative_to(sweep_dir)))
-
-
-def _read_json(path: Path) -> dict[str, Any] | None:
-    """A JSON object from ``path``; ``None`` if absent, unreadable, not UTF-8 or not an object."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        return None
-    return document if isinstance(document, dict) else None
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _overrides(folder: Path) -> list[str]:
-    import yaml
-
-    try:
-        loaded = yaml.safe_load((folder / OVERRIDES).read_text(encoding="utf-8"))
-    except (OSError, ValueError, yaml.YAMLError):  # being written by Hydra, or not UTF-8
-        return []
-    return [str(item) for item in loaded] if isinstance(loaded, list) else []
-
-
-def _scenario(folder: Path) -> str | None:
-    """The job's ``scenario``, from the config Hydra saved before the job started."""
-    import yaml
-
-    try:
-        config = yaml.safe_load((folder / ".hydra" / "config.yaml").read_text(encoding="utf-8"))
-    except (OSError, ValueError, yaml.YAMLError):
-        return None
-    scenario = config.get("scenario") if isinstance(config, dict) else None
-    return None if scenario is None else str(scenario)
-
-
-def override_key(override: str) -> str:
-    """``staffing.pools.x.staff`` for ``staffing.pools.x.staff=12`` (also ``+key=…``, ``~key``)."""
-    return override.partition("=")[0].lstrip("+~")
-
-
-def job_status(folder: Path) -> tuple[str, str, dict[str, Any] | None]:
-    """``(status, error, summary)`` of the job in ``folder`` (see the module docstring)."""
-    status = _read_json(folder / STATUS)
-    state = status.get("status") if status else None
-    error = str(status.get("error", "")) if status else ""
-    if state in ("failed", "interrupted"):
-        return str(state), error, None
-    if state != "ok" or status is None:
-        return "incomplete", "", None
-    outputs = status.get("outputs")
-    names = [str(n) for n in outputs] if isinstance(outputs, list) else []
-    summary = _read_json(folder / SUMMARY)
-    gone = [n for n in {*names, SUMMARY} if not (folder / n).is_file()]
-    if summary is None or gone:
-        return "incomplete", f"missing or unreadable: {', '.join(sorted(gone)) or SUMMARY}", None
-    return "ok", "", summary
-
-
-def job_row(
-    folder: Path, name: str, launched: list[str] | None = None, missing: bool = False
-) -> dict[str, Any]:
-    """One row of the gathered table: the job's overrides, status and (under ``KPIS``, to be
-    flattened by :func:`gather`) its KPIs. ``missing``: the sweep launched the job (with the
-    overrides ``launched``) but it left no folder."""
-    overrides = launched if missing and launched is not None else _overrides(folder)
-    if not overrides and launched:
-        overrides = launched
-    row: dict[str, Any] = {"job": name, "overrides": " ".join(overrides)}
-    for override in overrides:
-        row[override_key(override)] = override.partition("=")[2]
-    state, error, summary = ("missing", "", None) if missing else job_status(folder)
-    row.update(status=state, error=error)
-    row.setdefault("scenario", None if missing else _scenario(folder))
-    row["replications"] = None
-    kpis: dict[str, Any] = {}
-    if summary is not None:
-        replications = _number(_dict(summary.get("provenance")).get("replications"))
-        row["replications"] = None if replications is None else int(replications)
-        for kpi, stats in _dict(summary.get("kpis")).items():
-            for field in CI_FIELDS:
-                kpis[f"{kpi}_{field}"] = _number(_dict(stats).get(field))
+def job_row(job: Job) -> dict[str, Any]:
+    """One row of the wide table: the job's overrides, status and (under ``KPIS``, by
+    ``(kpi, field)``, to be named and flattened by :func:`wide_table`) its KPIs."""
+    row: dict[str, Any] = {"job": job.name, "overrides": " ".join(job.overrides)}
+    row.update(job.settings)
+    row.update(status=job.status, error=job.error)
+    row.setdefault("scenario", job.scenario)
+    replications = number(job.provenance("replications"))
+    row["replications"] = None if replications is None else int(replications)
+    kpis: dict[tuple[str, str], float | None] = {}
+    for kpi, stats in job.kpis.items():
+        for field in CI_FIELDS:
+            kpis[(kpi, field)] = number(stats.get(field))
     row[KPIS] = kpis
     return row
 
 
-def launched_jobs(sweep_dir: Path) -> list[list[str]]:
-    """The overrides of every job the sweep launched (``jobs.json``); empty if not recorded."""
-    document = _read_json(sweep_dir / JOBS) or {}
-    jobs = document.get("jobs")
-    if not isinstance(jobs, list):
-        return []
-    return [[str(o) for o in job] if isinstance(job, list) else [] for job in jobs]
-
-
-def gather(sweep_dir: Path) -> pd.DataFrame:
-    """One row per job of the sweep in ``sweep_dir`` (see the module docstring for columns)."""
+def wide_table(jobs: list[Job]) -> pd.DataFrame:
+    """One row per job (see the module docstring for columns)."""
     import pandas as pd
 
-    sweep_dir = Path(sweep_dir)
-    launched = launched_jobs(sweep_dir)
-    found = {folder.relative_to(sweep_dir).as_posix(): folder for folder in job_folders(sweep_dir)}
-    rows = [
-        job_row(folder, name, launched[int(name)] if _is_job(name, launched) else None)
-        for name, folder in found.items()
-    ]
-    rows += [
-        job_row(sweep_dir / str(num), str(num), overrides, missing=True)
-        for num, overrides in enumerate(launched)
-        if str(num) not in found
-    ]
-    rows.sort(key=lambda r: _natural_key(Path(str(r["job"]))))
+    from sim.sweep_tables import whole_pounds
+
+    rows = [job_row(job) for job in jobs]
     first, last = ["job", "overrides"], ["status", "error"]
     # Override keys and scenario in the order met, then status, then every KPI any job reported.
     middle = list(dict.fromkeys(k for r in rows for k in r if k not in (*first, *last, KPIS)))
-    kpis = list(dict.fromkeys(k for r in rows for k in r[KPIS]))
-    frame = pd.DataFrame([{**r, **r.pop(KPIS)} for r in rows])
+
+    # ``<kpi>`` is the mean, so no name ends ``_mean_mean``; ``<kpi>_mean`` only for a KPI named
+    # like an override key (which a test's made-up key can be; the model's config paths are not).
+    def column(kpi: str, field: str) -> str:
+        return kpi if field == "mean" and kpi not in middle else f"{kpi}_{field}"
+
+    named = [{column(*key): value for key, value in r.pop(KPIS).items()} for r in rows]
+    kpis = list(dict.fromkeys(k for r in named for k in r))
+    frame = pd.DataFrame([{**r, **n} for r, n in zip(rows, named, strict=True)])
     frame = frame.reindex(columns=[*first, *middle, *last, *kpis])
     frame["replications"] = frame["replications"].astype("Int64")
     for kpi in kpis:
         frame[kpi] = pd.to_numeric(frame[kpi])
+    whole_pounds(frame, None, kpis)
     return frame
 
 
-def _is_job(name: str, launched: list[list[str]]) -> bool:
-    return name.isdigit() and int(name) < len(launched)
+def gather(sweep_dir: Path) -> pd.DataFrame:
+    """One row per job of the sweep in ``sweep_dir`` (see the module docstring for columns)."""
+    return wide_table(read_jobs(Path(sweep_dir)))
 
 
 def write_gather(sweep_dir: Path, table: pd.DataFrame | None = None) -> Path:
@@ -269,6 +173,23 @@ def write_gather(sweep_dir: Path, table: pd.DataFrame | None = None) -> Path:
     return write_atomic(Path(sweep_dir) / GATHERED, lambda p: frame.to_csv(p, index=False))
 
 
+def write_tables(sweep_dir: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
+    """Write each table as ``<name>.csv`` and ``<name>.parquet`` in ``sweep_dir``, atomically."""
+    from sim.atomic import write_atomic
+
+    def csv(frame: pd.DataFrame) -> Callable[[Path], None]:
+        return lambda path: frame.to_csv(path, index=False)
+
+    def parquet(frame: pd.DataFrame) -> Callable[[Path], None]:
+        return lambda path: frame.to_parquet(path, index=False)
+
+    written = []
+    for name, frame in tables.items():
+        written.append(write_atomic(sweep_dir / f"{name}.csv", csv(frame)))
+        written.append(write_atomic(sweep_dir / f"{name}.parquet", parquet(frame)))
+    return written
+
+
 def counts(table: pd.DataFrame) -> str:
     """``3 jobs: 2 ok, 1 failed`` — the statuses of a gathered table."""
     tally = table["status"].value_counts()
@@ -277,37 +198,139 @@ def counts(table: pd.DataFrame) -> str:
     return f"{jobs}: {', '.join(parts)}" if parts else jobs
 
 
-def report(sweep_dir: Path) -> Path:
-    """Gather ``sweep_dir``, write ``gathered.csv`` and print one line per job that is not ok."""
-    table = gather(Path(sweep_dir))
+def report(sweep_dir: Path, baseline: str | None = None) -> Path:
+    """Gather ``sweep_dir``: write ``gathered.csv``, the long tables and, with a ``baseline``,
+    the paired differences; print one line per job that is not ok or cannot be paired.
+
+    Raises :class:`~sim.sweep_differences.BaselineError` (after writing the tables) when the
+    baseline names no single ok job or some job cannot be paired with it.
+    """
+    from sim.sweep_tables import long_table, replication_table
+
+    sweep_dir = Path(sweep_dir)
+    jobs = read_jobs(sweep_dir)
+    table = wide_table(jobs)
     path = write_gather(sweep_dir, table)
+    write_tables(sweep_dir, {LONG: long_table(jobs), REPLICATION_LEVEL: replication_table(jobs)})
     for _, row in table[table["status"] != "ok"].iterrows():
         detail = f": {row['error']}" if row["error"] else ""
         print(f"  job {row['job']} {row['status']}{detail} [{row['overrides']}]")
-    print(f"Gathered {counts(table)} -> {path}")
+    print(f"Gathered {counts(table)} -> {path} (long tables: {LONG}, {REPLICATION_LEVEL})")
+    if baseline is not None:
+        write_differences(sweep_dir, jobs, baseline)
     return path
+
+
+def write_differences(sweep_dir: Path, jobs: list[Job], baseline: str) -> None:
+    """Pair every job with the baseline and write the differences and interactions."""
+    from sim.report.sweep import print_differences
+    from sim.sweep_differences import (
+        BaselineError,
+        find_baseline,
+        interaction_table,
+        paired_table,
+        paired_tables,
+        parse_baseline,
+    )
+    from sim.sweep_tables import swept_keys
+
+    for name in (DIFFERENCES, INTERACTIONS):  # a baseline that fails leaves none stale
+        for suffix in (".csv", ".parquet"):
+            (sweep_dir / f"{name}{suffix}").unlink(missing_ok=True)
+    base = find_baseline(jobs, parse_baseline(baseline))
+    tables, refused = paired_tables(jobs, base)
+    differences = paired_table(jobs, base, tables)
+    interactions = interaction_table(jobs, base, tables)
+    write_tables(sweep_dir, {DIFFERENCES: differences, INTERACTIONS: interactions})
+    keys = swept_keys(jobs)
+    print_differences(base, differences, interactions, keys)
+    named = " ".join(f"{k}={base.settings.get(k)}" for k in keys)
+    print(
+        f"Paired differences from job {base.name} [{named}]: "
+        f"{differences['job'].nunique()} jobs -> {sweep_dir / DIFFERENCES}.csv"
+        + (f", {INTERACTIONS}.csv" if not interactions.empty else "")
+    )
+    if refused:
+        raise BaselineError(*(str(r) for r in refused))
 
 
 # ------------------------------------------------------------------------------------------------
 # Hydra's end of sweep, and the standalone command.
 
 # Sweeps started in this process whose ``on_multirun_end`` has not run yet (a job failed).
-_unfinished: list[Path] = []
+_unfinished: list[tuple[Path, str | None]] = []
 
 
 class GatherCallback(Callback):
-    """Gather every multirun at its end (``hydra.callbacks.gather`` in ``conf/config.yaml``)."""
+    """Gather every multirun at its end (``hydra.callbacks.gather`` in ``conf/config.yaml``).
+
+    ``baseline``: ``hydra.callbacks.gather.baseline='scenario=baseline staffing=current'``
+    pairs every job with that one (:func:`write_differences`).
+    """
+
+    def __init__(self, baseline: str | None = None) -> None:
+        self.baseline = baseline or None
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()
-        _unfinished.append(sweep_dir)
+        _unfinished.append((sweep_dir, self.baseline))
         write_jobs(sweep_dir, list(config.hydra.overrides.task))
+
+    def on_job_end(self, config: DictConfig, job_return: Any = None, **kwargs: Any) -> None:
+        """One line per finished job of a sweep (:func:`job_done_line`), in any launcher."""
+        from hydra.core.hydra_config import HydraConfig
+        from hydra.types import RunMode
+
+        from sim.progress import progress_mode
+
+        hydra_cfg = HydraConfig.get()
+        if hydra_cfg.mode != RunMode.MULTIRUN or progress_mode() == "off":
+            return
+        line = job_done_line(Path(str(hydra_cfg.sweep.dir)), list(hydra_cfg.overrides.task))
+        if line:
+            print(line, file=sys.stderr, flush=True)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()
-        if sweep_dir in _unfinished:
-            _unfinished.remove(sweep_dir)
-        report(sweep_dir)
+        if (sweep_dir, self.baseline) in _unfinished:
+            _unfinished.remove((sweep_dir, self.baseline))
+        _report_or_say(sweep_dir, self.baseline)
+
+
+def job_done_line(sweep_dir: Path, overrides: list[str]) -> str | None:
+    """``sweep: job 2/4 done (staffing=x: ok); 0:00:40 elapsed, about 0:00:40 left``.
+
+    Counted from the sweep folder itself (the jobs whose ``status.json`` is no longer
+    ``running``; the time since ``jobs.json`` was written), so it is right whichever process
+    runs the job (the joblib launcher's workers, a cluster's nodes).
+    """
+    import time
+
+    from sim.progress import progress_line
+
+    try:
+        started = (sweep_dir / JOBS).stat().st_mtime
+        folders = job_folders(sweep_dir)
+    except (OSError, NotASweepError):
+        return None
+    states = {folder: (read_json(folder / STATUS) or {}).get("status") for folder in folders}
+    finished = [f for f, state in states.items() if state in ("ok", "failed", "interrupted")]
+    total = len(launched_jobs(sweep_dir)) or len(folders)
+    detail = " ".join(o for o in overrides if not o.startswith("hydra"))
+    elapsed = time.time() - started
+    return progress_line("sweep", "job", len(finished), total, elapsed, detail=detail)
+
+
+def _report_or_say(sweep_dir: Path, baseline: str | None) -> None:
+    """:func:`report`, with a baseline that cannot be used said in one line, not raised: the
+    sweep's own results are written and must not look like a failed run."""
+    from sim.sweep_differences import BaselineError
+
+    try:
+        report(sweep_dir, baseline)
+    except BaselineError as error:
+        for line in error.args:
+            print(f"frontdoor: {line}", file=sys.stderr)
 
 
 def gather_unfinished() -> None:
@@ -317,31 +340,46 @@ def gather_unfinished() -> None:
     error stays the one reported.
     """
     while _unfinished:
-        sweep_dir = _unfinished.pop()
+        sweep_dir, baseline = _unfinished.pop()
         try:
-            report(sweep_dir)
+            _report_or_say(sweep_dir, baseline)
         except Exception as exc:
             print(f"frontdoor: could not gather {sweep_dir}: {one_line(exc)}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console script ``frontdoor-gather SWEEP_DIR``: write ``SWEEP_DIR/gathered.csv``.
+    """Console script ``frontdoor-gather SWEEP_DIR [--baseline 'key=value …']``.
 
-    Exit status 0 when the table was written (even if some jobs failed: see its ``status``
-    column), 2 with one line when ``SWEEP_DIR`` is not a sweep folder.
+    Exit status 0 when the tables were written (even if some jobs failed: see their ``status``
+    column), 2 with one line when ``SWEEP_DIR`` is not a sweep folder, and 2 with one line per
+    problem when the baseline names no single ok job or a job cannot be paired with it (the
+    tables that could be written are written).
     """
+    from sim.sweep_differences import BaselineError
+
     parser = argparse.ArgumentParser(
         prog="frontdoor-gather",
-        description="Gather a `frontdoor -m` sweep folder into SWEEP_DIR/gathered.csv: one row "
-        "per job with its overrides, status (ok / failed / interrupted / incomplete / missing), "
-        "error and KPIs with 95% CIs.",
+        description="Gather a `frontdoor -m` sweep folder into SWEEP_DIR/gathered.csv (one row "
+        "per job with its overrides, status, error and KPIs with 95%% CIs), gathered_long "
+        "(job x KPI) and gathered_replications (job x replication x KPI), as CSV and Parquet.",
     )
     parser.add_argument("sweep_dir", metavar="SWEEP_DIR", type=Path)
+    parser.add_argument(
+        "--baseline",
+        metavar="'KEY=VALUE ...'",
+        help="pair every job with this one, replication by replication (common random "
+        "numbers): writes gathered_differences (every KPI's paired difference and 95%% CI, "
+        "'real' where it excludes 0) and, for a factorial sweep, gathered_interactions",
+    )
     args = parser.parse_args(argv)
     try:
-        report(args.sweep_dir)
+        report(args.sweep_dir, args.baseline)
     except NotASweepError as error:
         print(f"frontdoor-gather: error: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_NOT_A_SWEEP) from None
+    except BaselineError as error:
+        for line in error.args:
+            print(f"frontdoor-gather: error: {line}", file=sys.stderr)
         raise SystemExit(EXIT_NOT_A_SWEEP) from None
 
 

@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 import shutil
-import sys
 import tempfile
 import weakref
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +35,7 @@ from sim.engine.eventlog import EventLogFile
 from sim.engine.log_tables import contact_table
 from sim.errors import ConfigError
 from sim.executors import Executor, executor
+from sim.progress import Progress
 from sim.replication import build
 
 
@@ -175,27 +174,34 @@ def _search_replications(
 
 
 def simulate_replications(
-    cfg: Config, keep_events: bool | None = None, progress: bool | None = None
+    cfg: Config,
+    keep_events: bool | None = None,
+    progress: bool | None = None,
+    on_replication: Callable[[], None] | None = None,
 ) -> Results:
     """Run every replication of a *validated* config and summarise it.
+
+    ``progress``: ``False`` keeps quiet; otherwise a bar at a terminal and one line per
+    replication elsewhere (:mod:`sim.progress`). ``on_replication``: called instead after each
+    replication, by a caller counting a larger piece of work (an experiment's every option).
 
     With ``run.auto_replications.enabled`` the number of replications is chosen as they run
     (see the module docstring); ``Results.config.run.replications`` is then the number chosen
     and ``Results.replication_report`` says how it was chosen.
     """
     keep = cfg.run.event_log if keep_events is None else keep_events
-    show = _progress_wanted() if progress is None else progress
     report: ReplicationReport | None = None
     log = _temporary_event_log() if keep else None
     try:
         if cfg.run.auto_replications.enabled:
-            with _progress_bar(show, cfg.run.auto_replications.cap, cfg.scenario) as advance:
+            cap = cfg.run.auto_replications.cap
+            with _progress(progress, cap, cfg.scenario, on_replication) as advance:
                 report, found = _search_replications(cfg, keep, advance)
             results = [_log_events(result, log) for result in found]
             cfg = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, replications=report.n))
         else:
-            with _progress_bar(show, cfg.run.replications, cfg.scenario) as advance:
-                results = [_log_events(r, log) for r in _results_in_order(cfg, keep, advance)]
+            with _progress(progress, cfg.run.replications, cfg.scenario, on_replication) as go:
+                results = [_log_events(r, log) for r in _results_in_order(cfg, keep, go)]
     except BaseException:  # a failed or interrupted run leaves no temporary log behind
         if log is not None:
             log.close()
@@ -234,28 +240,14 @@ def _log_events(result: ReplicationResult, log: EventLogFile | None) -> Replicat
     return dataclasses.replace(result, events=None)
 
 
-def _progress_wanted() -> bool:
-    """A progress bar only for a person at a terminal: quiet in CI and when piped."""
-    return sys.stderr.isatty() and not os.environ.get("CI")
-
-
-class _progress_bar:
-    """A rich progress bar over replications, or a no-op."""
-
-    def __init__(self, show: bool, total: int, label: str) -> None:
-        self.show, self.total, self.label = show, total, label
-        self._progress: Any = None
-
-    def __enter__(self) -> Callable[[], None]:
-        if not self.show:
-            return lambda: None
-        from rich.progress import Progress
-
-        self._progress = Progress(transient=True)
-        self._progress.start()
-        task = self._progress.add_task(f"{self.label}: replications", total=self.total)
-        return lambda: self._progress.advance(task)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
+@contextmanager
+def _progress(
+    show: bool | None, total: int, label: str, outer: Callable[[], None] | None
+) -> Iterator[Callable[[], None]]:
+    """Each finished replication, told to the caller's ``outer`` if given, else counted by a
+    progress of its own (only one rich bar can be live at a time)."""
+    if outer is not None:
+        yield outer
+        return
+    with Progress(label, total, "replication", show=show) as progress:
+        yield progress.advance

@@ -8,6 +8,7 @@ with those fault-injection hooks (test support; the production code has none).
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,15 @@ TINY_RUN = [
 """Two short replications: seconds per job, for the sweep tests of every launcher."""
 TINY_SWEEP = ["staffing.pools.social_workers.staff=10,12", *TINY_RUN]
 """Two jobs of :data:`TINY_RUN` whose KPIs differ."""
+
+
+PROGRESS_LINE = re.compile(r"^\S+: [a-z]+ \d+(/\d+)? done( \(.*\))?; \d+:\d\d:\d\d elapsed")
+"""A line of :mod:`sim.progress` (one per replication, option or job when not at a terminal)."""
+
+
+def without_progress(text: str) -> list[str]:
+    """The lines of ``text`` (standard error) that are not progress lines."""
+    return [line for line in text.strip().splitlines() if not PROGRESS_LINE.match(line)]
 
 
 def environment(hooks: dict[str, str] | None = None) -> dict[str, str]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sim.runner import Results
@@ -58,10 +60,19 @@ def shown_kpis(results: Results, theory: dict[str, float] | None) -> list[str]:
     return names
 
 
-def kpi_table(results: Results, theory: dict[str, float] | None = None) -> Table:
-    """Mean and 95% CI of the headline KPIs (and the theoretical value, if any)."""
+def kpi_table(
+    results: Results, theory: dict[str, float] | None = None, overrides: Sequence[str] = ()
+) -> Table:
+    """Mean and 95% CI of the headline KPIs (and the theoretical value, if any).
+
+    The title names the scenario and the run's ``overrides``, so the tables of a sweep's jobs
+    (all of one scenario, perhaps) say which job each is.
+    """
+    changed = f" [{' '.join(overrides)}]" if overrides else ""
     table = Table(
-        title=f"{results.scenario}: {results.config.run.replications} replications",
+        title=escape(
+            f"{results.scenario}{changed}: {results.config.run.replications} replications"
+        ),
         caption=f"{len(results.summary)} KPIs in summary.json; hours are per year",
     )
     table.add_column("KPI")
@@ -78,9 +89,11 @@ def kpi_table(results: Results, theory: dict[str, float] | None = None) -> Table
     return table
 
 
-def print_kpis(results: Results, theory: dict[str, float] | None = None) -> None:
+def print_kpis(
+    results: Results, theory: dict[str, float] | None = None, overrides: Sequence[str] = ()
+) -> None:
     """Print the KPI table to standard output."""
-    Console(width=110).print(kpi_table(results, theory))
+    Console(width=110).print(kpi_table(results, theory, overrides))
 
 
 def queue_table(results: Results) -> pd.DataFrame:

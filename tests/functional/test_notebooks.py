@@ -22,15 +22,39 @@ def _ids(path: Path) -> str:
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=_ids)
-def test_notebook_runs(notebook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notebook_runs(
+    notebook: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.setattr(sys, "argv", [str(notebook)])
     try:
-        runpy.run_path(str(notebook), run_name="__main__")
+        namespace = runpy.run_path(str(notebook), run_name="__main__")
     finally:
         if "matplotlib.pyplot" in sys.modules:
             sys.modules["matplotlib.pyplot"].close("all")
+    # Every figure a notebook makes is saved next to it (figures/, relative to where it runs).
+    if "fig" in namespace:
+        saved = tmp_path / "figures" / f"{notebook.stem}.png"
+        assert saved.is_file() and saved.stat().st_size > 1000, f"{notebook.name}: save {saved}"
+    if notebook.stem == "front_door_options":
+        check_front_door_options(tmp_path, capsys.readouterr().out)
+
+
+def check_front_door_options(tmp_path: Path, out: str) -> None:
+    """At the notebook's settings the options are told apart, in the full run's order, and the
+    notebook states only what its intervals show."""
+    for option in ("integrated_front_door", "simplified_partner_info", "combined"):
+        assert f"{option} raises decisions within one working day" in out, out
+    import pandas as pd
+
+    diffs = pd.read_csv(tmp_path / "reports" / "front_door_options_notebook" / "differences.csv")
+    kpi = diffs[diffs["kpi"] == "decision_within_1wd_pct"].set_index("option")
+    assert (kpi["ci_high"] - kpi["ci_low"]).max() < 10, "intervals narrow enough to answer"
+    assert kpi.loc["combined", "difference"] > kpi.loc["simplified_partner_info", "difference"]
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=_ids)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.gather import gather, main
+from sim.gather import expected_jobs, gather, main
 from tests.console import TINY_SWEEP
 from tests.console import run_module as run
 from tests.hooked_frontdoor import FAIL_IF, FAIL_MESSAGE
@@ -22,7 +22,7 @@ SWEEP = TINY_SWEEP
 
 
 def kpi_columns(table: pd.DataFrame) -> pd.DataFrame:
-    return table[[c for c in table.columns if c.endswith(("_mean", "_ci95_low", "_ci95_high"))]]
+    return table.loc[:, "error":].iloc[:, 1:]  # every KPI column: they follow status and error
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +32,16 @@ def serial_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run("sim", "-m", "hydra.sweep.dir=sweep", *SWEEP, cwd=cwd)
     assert result.returncode == 0, result.stderr
     assert "Gathered 2 jobs: 2 ok" in result.stdout
+    # Not at a terminal: one line per replication and per job, with the time left.
+    lines = result.stderr.splitlines()
+    assert [line.split(";")[0] for line in lines if line.startswith("sweep: ")] == [
+        f"sweep: job 1/2 done ({' '.join(expected_jobs(list(SWEEP))[0])})",
+        f"sweep: job 2/2 done ({' '.join(expected_jobs(list(SWEEP))[1])})",
+    ]
+    assert "about 0:" in next(line for line in lines if line.startswith("sweep: job 1/2"))
+    assert sum(line.startswith("baseline: replication ") for line in lines) == 4
+    # Each job's table is titled with its overrides, not just the scenario.
+    assert f"baseline [{STAFF}=12 run.replications=2" in result.stdout
     return cwd / "sweep"
 
 
@@ -47,11 +57,12 @@ def test_sweep_is_gathered_into_one_row_per_job(serial_sweep: Path) -> None:
     assert list(table[STAFF]) == [10, 12]
     assert table["overrides"][0].startswith(f"{STAFF}=10 run.replications=2")
     assert list(table["replications"]) == [2, 2]
-    for column in ("contacts_mean", "decision_working_days_mean_ci95_low"):
+    for column in ("contacts", "decision_working_days_mean", "decision_working_days_mean_ci95_low"):
         assert table[column].notna().all()
     summary = json.loads((serial_sweep / "1" / "summary.json").read_text())
     kpi = summary["kpis"]["decision_within_1wd_pct"]
-    assert table["decision_within_1wd_pct_mean"][1] == pytest.approx(kpi["mean"])
+    assert not [c for c in table.columns if c.endswith("_mean_mean")], "no doubled suffixes"
+    assert table["decision_within_1wd_pct"][1] == pytest.approx(kpi["mean"])
     assert table["decision_within_1wd_pct_ci95_high"][1] == pytest.approx(kpi["ci95_high"])
     assert gather(serial_sweep).to_csv(index=False) == (serial_sweep / "gathered.csv").read_text()
 
@@ -94,7 +105,7 @@ def test_failed_job_is_recorded_and_the_sweep_still_gathered(tmp_path: Path) -> 
     assert list(table[STAFF]) == [10, 12]
     assert pd.isna(table["error"][0])
     assert table["error"][1] == status["error"]
-    assert table["contacts_mean"].notna().tolist() == [True, False]
+    assert table["contacts"].notna().tolist() == [True, False]
 
 
 def write_job(sweep: Path, job: str, overrides: list[str], **files: dict[str, object]) -> None:
@@ -123,8 +134,8 @@ def test_job_without_outcome_is_incomplete(tmp_path: Path) -> None:
     assert list(table["overrides"]) == ["scenario=a", "scenario=b run.seed=3", "scenario=c"]
     assert table["run.seed"].tolist()[1] == "3"
     assert table["contacts_ci95_low"].tolist()[0] == 4.0
-    assert table["contacts_mean"].isna().tolist() == [False, True, True]
-    assert list(table.columns[-3:]) == ["contacts_mean", "contacts_ci95_low", "contacts_ci95_high"]
+    assert table["contacts"].isna().tolist() == [False, True, True]
+    assert list(table.columns[-3:]) == ["contacts", "contacts_ci95_low", "contacts_ci95_high"]
 
 
 @pytest.mark.parametrize("folder", ["/nonexistent", "."], ids=["no-such-folder", "not-a-sweep"])

@@ -34,7 +34,7 @@ def test_submitit_local_sweep_gathers_to_the_basic_launchers_table(tmp_path: Pat
     regathered = regather(submitit_dir)
     pd.testing.assert_frame_equal(regathered, launched)  # frontdoor-gather = end-of-sweep file
     assert list(regathered["status"]) == ["ok", "ok"]
-    assert regathered["decision_working_days_mean_mean"].nunique() == 2, "the two jobs differ"
+    assert regathered["decision_working_days_mean"].nunique() == 2, "the two jobs differ"
     pd.testing.assert_frame_equal(regathered, regather(basic_dir))
 
 

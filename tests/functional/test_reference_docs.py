@@ -1,0 +1,95 @@
+"""The reference pages cannot fall behind the code (issue 15).
+
+* ``docs/configuration.md``'s table of groups and options is what :mod:`sim.reference`
+  generates from ``conf/``: adding a group or an option without regenerating fails here, and an
+  option file without its ``# Summary:`` line cannot be generated at all.
+* ``docs/kpis.md`` defines every KPI a run reports: each KPI of short runs of the baseline, the
+  integrated front door and the combined scenario with threshold training must be named there,
+  literally or by a documented pattern (``contacts_<source>``, ``hours_<pool>_<task>`` …).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sim.compose import conf_dir, load
+from sim.reference import BEGIN, END, MissingSummary, groups_markdown
+from sim.runner import run_replication
+
+ROOT = Path(__file__).resolve().parents[2]
+REGENERATE = "run `python -m sim.reference` and commit docs/configuration.md"
+
+
+def test_the_configuration_page_lists_every_group_and_option() -> None:
+    page = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    written = page.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n") + "\n"
+    assert written == groups_markdown(), REGENERATE
+    for group in (p for p in conf_dir().iterdir() if p.is_dir()):
+        for option in group.glob("*.yaml"):
+            assert f"`{group.name}={option.stem}`" in written
+
+
+def test_a_new_group_changes_the_table_and_needs_a_summary(tmp_path: Path) -> None:
+    conf = tmp_path / "conf"
+    shutil.copytree(conf_dir(), conf)
+    (conf / "council").mkdir()
+    (conf / "council" / "ours.yaml").write_text("# Summary: our own settings.\nx: 1\n")
+    table = groups_markdown(conf)
+    assert table != groups_markdown(), "the committed page would then be out of date"
+    assert "| | `council=ours` | our own settings. |" in table
+    (conf / "staffing" / "plus_3.yaml").write_text("# Three more.\ndefaults: [current]\n")
+    with pytest.raises(MissingSummary) as missing:
+        groups_markdown(conf)
+    assert missing.value.args == (
+        "conf/staffing/plus_3.yaml: no '# Summary:' line in its header (one sentence saying "
+        "what it sets)",
+    )
+
+
+SHORT = [
+    "run.replications=1",
+    "run.warmup_days=7",
+    "run.horizon_days=7",
+    "run.drain_days=3",
+    "run.event_log=false",
+    "run.plots=false",
+]
+VARIANTS = {
+    "baseline": [],
+    "integrated_front_door": ["scenario=integrated_front_door", "staffing=integrated_front_door"],
+    "combined_training": [
+        "scenario=combined",
+        "staffing=integrated_front_door",
+        "demand=police_threshold_training",
+    ],
+}
+
+
+def documented() -> tuple[set[str], list[re.Pattern[str]]]:
+    """The KPI names of docs/kpis.md, and its patterns (``<pool>`` = any name)."""
+    names = set(re.findall(r"`([a-z0-9_<>]+)`", (ROOT / "docs" / "kpis.md").read_text()))
+    patterns = [
+        re.compile("^" + re.sub(r"<[a-z_]+>", "[a-z0-9_]+", name) + "$")
+        for name in names
+        if "<" in name
+    ]
+    return {n for n in names if "<" not in n}, patterns
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_kpi_a_run_reports_is_defined_in_kpis_md(variant: str) -> None:
+    kpis = run_replication(load([*SHORT, *VARIANTS[variant]]), 0, keep_events=False).kpis
+    assert len(kpis) > 150
+    names, patterns = documented()
+    undocumented = [k for k in kpis if k not in names and not any(p.match(k) for p in patterns)]
+    assert not undocumented, f"add them to docs/kpis.md: {undocumented}"
+
+
+def test_the_kpi_check_would_catch_a_new_kpi() -> None:
+    names, patterns = documented()
+    assert "decision_within_1wd_pct" in names
+    assert not any(p.match("brand_new_kpi") for p in patterns)
