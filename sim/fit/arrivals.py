@@ -157,7 +157,7 @@ def _hours(contacts: pd.DataFrame, sources: list[str]) -> dict[str, list[float]]
     out: dict[str, list[float]] = {}
     for source in sources:
         mine = when[contacts["source"] == source]
-        weekend = mine.dt.weekday >= 5
+        weekend = mine.dt.day_of_week >= 5
         shape: list[float] = []
         for part in (mine[~weekend], mine[weekend]):
             counts = np.bincount(part.dt.hour.to_numpy(), minlength=24)[:24].astype(float)

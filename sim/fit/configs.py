@@ -91,7 +91,15 @@ def fitted_demand(
                 f"conversion {conv.value:.1f}% (95% CI {conv.low:.1f}–{conv.high:.1f})"
                 f" × {NEED_PER_CONVERSION:.3f}"
             )
+    _sum_to_one(demand["sources"])
     return demand, notes
+
+
+def _sum_to_one(sources: dict[str, Any]) -> None:
+    """Rounded shares, the largest taking up the rounding so they sum to 1 (as validated)."""
+    largest = max(sources, key=lambda s: sources[s]["share"])
+    rest = sum(cfg["share"] for s, cfg in sources.items() if s != largest)
+    sources[largest]["share"] = round(1.0 - rest, 9)
 
 
 def fitted_after_decision(

@@ -57,7 +57,7 @@ def arrivals_figures(fit: ArrivalFit, folder: Path) -> list[Path]:
     paths.append(_save(fig, folder / "contacts_by_source.png"))
 
     index = pd.DatetimeIndex(observed.index)
-    weekday = index.weekday
+    weekday = index.day_of_week
     fig, ax = plt.subplots(figsize=(7, 4))
     total_obs = observed.sum(axis=1).to_numpy()
     total_fit = np.sum([fitted[s] for s in sources], axis=0)

@@ -22,6 +22,8 @@ def count(n: float) -> str:
 
 
 def _value(e: Estimate) -> str:
+    if 0 < e.n < SMALL:
+        return "suppressed (<5)"
     if e.unit == "%":
         k = round(e.value * e.n / 100)
         if 0 < k < SMALL or 0 < e.n - k < SMALL:
