@@ -54,7 +54,7 @@ def test_missing_columns_are_listed_with_the_headers_allowed(tmp_path: Path) -> 
 
 
 def test_drop_bad_rows_goes_on_and_says_how_many(tmp_path: Path) -> None:
-    rows, expected = bad_rows()
+    rows, _ = bad_rows()
     extract = write_folder(rows, tmp_path / "extract")
     done = run_module(
         "sim.fit.cli",

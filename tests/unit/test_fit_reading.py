@@ -131,7 +131,7 @@ def test_the_code_table_can_be_overridden(tmp_path: Path) -> None:
     table = read_code_table(path, SOURCES)
     assert (table["2B"], table["4"], table["6"]) == ("other", "la_internal", "police")
     path.write_text("6: constabulary\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="codes.6"):
+    with pytest.raises(ConfigError, match=r"codes\.6"):
         read_code_table(path, SOURCES)
 
 
