@@ -36,7 +36,8 @@ def working_days(start: pd.Series, end: pd.Series) -> npt.NDArray[np.int64]:
     bank = np.array(
         sorted(holidays.country_holidays("GB", subdiv="ENG", years=years)), dtype="datetime64[D]"
     )
-    return np.busday_count(a, b, holidays=bank).astype(np.int64)
+    one = np.timedelta64(1, "D")  # busday_count counts [a, b): the days after a, up to b
+    return np.busday_count(a + one, b + one, holidays=bank).astype(np.int64)
 
 
 def wilson(k: int, n: int) -> Interval:
