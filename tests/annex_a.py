@@ -158,3 +158,22 @@ def bad_rows() -> tuple[dict[int, list[list[str]]], list[tuple[str, int | None, 
         ),
     ]
     return rows, expected
+
+
+def fit_command(*args: str) -> tuple[int, str, str]:
+    """``frontdoor-fit args`` in this process (as the console script calls it): the exit
+    status, stdout and stderr. The subprocess tests cover the real command line; this spares
+    each further test the ≈5 s of starting Python and importing pandera, scipy and Hydra."""
+    import contextlib
+    import io
+
+    from sim.fit.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    status = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exit_:
+            status = int(exit_.code or 0)
+    return status, out.getvalue(), err.getvalue()

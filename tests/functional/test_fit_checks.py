@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sim.fit.run import ExtractError, fit_extract
-from tests.annex_a import bad_rows, clean_rows, write_folder
+from tests.annex_a import bad_rows, clean_rows, fit_command, write_folder
 from tests.console import run_module
 
 
@@ -56,19 +56,13 @@ def test_missing_columns_are_listed_with_the_headers_allowed(tmp_path: Path) -> 
 def test_drop_bad_rows_goes_on_and_says_how_many(tmp_path: Path) -> None:
     rows, _ = bad_rows()
     extract = write_folder(rows, tmp_path / "extract")
-    done = run_module(
-        "sim.fit.cli",
-        str(extract),
-        "--out",
-        "out",
-        "--name",
-        "ours",
-        "--drop-bad-rows",
-        cwd=tmp_path,
+    out = str(tmp_path / "out")
+    status, stdout, stderr = fit_command(
+        str(extract), "--out", out, "--name", "ours", "--drop-bad-rows"
     )
-    assert done.returncode == 0, done.stderr
-    assert "List 1: 8 bad row(s) dropped" in done.stdout
-    assert "List 5: 1 bad row(s) dropped" in done.stdout
+    assert status == 0, stderr
+    assert "List 1: 8 bad row(s) dropped" in stdout
+    assert "List 5: 1 bad row(s) dropped" in stdout
     assert (tmp_path / "out" / "demand" / "ours.yaml").is_file()
     report = (tmp_path / "out" / "fit_report" / "ours" / "report.md").read_text(encoding="utf-8")
     assert "Rows dropped (`--drop-bad-rows`): List 1: 8" in report
@@ -82,6 +76,14 @@ def test_a_bad_name_or_missing_extract_is_one_line_and_exit_2(tmp_path: Path) ->
         "(.xlsx) or a folder of CSV files"
     ]
     extract = write_folder(clean_rows(10), tmp_path / "x")
-    done = run_module("sim.fit.cli", str(extract), "--out", "out", "--name", "../up", cwd=tmp_path)
-    assert done.returncode == 2
-    assert "--name: '../up' is not allowed" in done.stderr
+    status, _, stderr = fit_command(str(extract), "--out", str(tmp_path / "out"), "--name", "../up")
+    assert status == 2
+    assert "--name: '../up' is not allowed" in stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_frontdoor_fit_is_installed_as_a_command() -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="frontdoor-fit")
+    assert script.value == "sim.fit.cli:main"
