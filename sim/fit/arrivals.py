@@ -41,6 +41,7 @@ class SourceFit:
     count: int
     annual: Interval
     weekday: list[float]  # 7 multipliers (mean 1), Monday first
+    weekday_intervals: list[Interval]
     school_holiday: Interval
     bank_holiday: Interval
     dispersion: float
@@ -63,7 +64,7 @@ class ArrivalFit:
 def poisson_fit(
     y: npt.NDArray[np.float64], x: npt.NDArray[np.float64]
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float, npt.NDArray[np.float64]]:
-    """Coefficients, their standard errors (quasi-Poisson), the dispersion and the fitted means
+    """Coefficients, their covariance (quasi-Poisson), the dispersion and the fitted means
     of a log-linear Poisson regression (column 0 of ``x`` the intercept, not penalised)."""
     p = x.shape[1]
     penalty = np.full(p, RIDGE)
@@ -83,8 +84,8 @@ def poisson_fit(
     dof = max(len(y) - p, 1)
     dispersion = max(1.0, float(np.sum((y - mu) ** 2 / mu) / dof))
     info = x.T @ (x * mu[:, None]) + np.diag(penalty)
-    se = np.sqrt(np.diag(np.linalg.inv(info)) * dispersion)
-    return beta, se, dispersion, mu
+    covariance = np.asarray(np.linalg.inv(info), dtype=np.float64) * dispersion
+    return beta, covariance, dispersion, np.asarray(mu, dtype=np.float64)
 
 
 def _factor(beta: float, se: float) -> Interval:
@@ -128,23 +129,43 @@ def fit_arrivals(
         n = int(y.sum())
         if n == 0:
             continue
-        beta, se, phi, mu = poisson_fit(y, x)
+        beta, cov, phi, mu = poisson_fit(y, x)
+        se = np.sqrt(np.diag(cov))
         half = Z95 * np.sqrt(phi * n)
         weekday = np.exp(np.concatenate([[0.0], beta[1:7]]))
         fits[source] = SourceFit(
             count=n,
             annual=Interval(n / years, max(n - half, 0.0) / years, (n + half) / years),
             weekday=list(weekday / weekday.mean()),
+            weekday_intervals=_weekday_intervals(beta, cov),
             school_holiday=_factor(beta[7], se[7]),
             bank_holiday=_factor(beta[8], se[8]),
             dispersion=phi,
             expected_by_day=mu,
         )
     total = daily.sum(axis=1).to_numpy(dtype=float)
-    beta, se, _, _ = poisson_fit(total, x)
+    beta, cov, _, _ = poisson_fit(total, x)
+    se = np.sqrt(np.diag(cov))
     g = _factor(beta[9], se[9])
     growth = Interval(100 * (g.value - 1), 100 * (g.low - 1), 100 * (g.high - 1))
     return ArrivalFit(first, days, years, fits, growth, _hours(contacts, sources), daily)
+
+
+def _weekday_intervals(
+    beta: npt.NDArray[np.float64], cov: npt.NDArray[np.float64]
+) -> list[Interval]:
+    """95% intervals of the mean-1 day-of-week multipliers: the coefficients' sampling
+    distribution (normal, their quasi-Poisson covariance) pushed through the normalisation."""
+    rng = np.random.default_rng(0)  # fixed: the report is the same for the same extract
+    draws = rng.multivariate_normal(beta[1:7], cov[1:7, 1:7], size=4000, method="eigh")
+    weights = np.exp(np.column_stack([np.zeros(len(draws)), draws]))
+    weights /= weights.mean(axis=1, keepdims=True)
+    point = np.exp(np.concatenate([[0.0], beta[1:7]]))
+    point /= point.mean()
+    low, high = np.percentile(weights, [2.5, 97.5], axis=0)
+    return [
+        Interval(float(p), float(lo), float(hi)) for p, lo, hi in zip(point, low, high, strict=True)
+    ]
 
 
 def _hours(contacts: pd.DataFrame, sources: list[str]) -> dict[str, list[float]] | None:

@@ -100,13 +100,19 @@ def report_markdown(
     if fit.arrivals is not None:
         lines += ["## Arrivals", ""]
         lines += [
-            "| source | day-of-week multipliers (Mon…Sun) | overdispersion |",
-            "|---|---|---|",
+            "Day-of-week multipliers (mean 1 over the week; 95% CI) and the overdispersion of "
+            "each source's daily counts (1: Poisson):",
+            "",
+            "| source | Mon | Tue | Wed | Thu | Fri | Sat | Sun | overdispersion |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for source, s in fit.arrivals.sources.items():
-            lines.append(
-                f"| {source} | {' '.join(f'{w:.2f}' for w in s.weekday)} | {s.dispersion:.2f} |"
+            if s.count < SMALL:
+                continue
+            days = " | ".join(
+                f"{w.value:.2f} ({w.low:.2f}–{w.high:.2f})" for w in s.weekday_intervals
             )
+            lines.append(f"| {source} | {days} | {s.dispersion:.2f} |")
         lines.append("")
         lines.append(
             "Hour-of-day profile: "

@@ -13,6 +13,7 @@ import pytest
 from scipy import stats
 
 import sim
+from sim.fit.arrivals import DAYS
 from sim.fit.run import FitResult, fit_extract
 from sim.fit.synthetic import FILES, KNOWN, daily_rates, generate, write_csvs
 
@@ -46,6 +47,11 @@ def _known_and_fitted(result: FitResult) -> list[tuple[str, float, float, float,
             ("bank holiday", s.bank_holiday, KNOWN.bank_holiday.get(source, 1.0)),
         ):
             rows.append((f"{source} {what}", known, factor.value, factor.low, factor.high))
+        known_days = np.asarray(KNOWN.weekdays(source))
+        for day, known, w in zip(
+            DAYS, known_days / known_days.mean(), s.weekday_intervals, strict=True
+        ):
+            rows.append((f"{source} {day}", known, w.value, w.low, w.high))
         c = fit.conversion[source]
         rows.append(
             (f"{source} conversion %", 100 * KNOWN.conversion[source], c.value, c.low, c.high)
@@ -78,12 +84,6 @@ def test_the_fit_recovers_the_known_parameters_within_its_intervals(
     assert len(outside) <= allowed, table
     for name, known, value, low, high in outside:
         assert abs(known - value) <= (high - low), f"{name} far outside its interval\n{table}"
-    # The weekday pattern: police send on every day alike, schools hardly at weekends.
-    arrivals = fitted[0].fit.arrivals
-    assert arrivals is not None
-    police = np.asarray(KNOWN.weekdays("police"))
-    assert np.allclose(arrivals.sources["police"].weekday, police / police.mean(), atol=0.1)
-    assert max(arrivals.sources["schools"].weekday[5:]) < 0.2
     best = fitted[0].fit.assessment.best  # the generator's durations are lognormal
     assert best is not None and best.name == "lognorm"
     assert math.isclose(best.params[0], KNOWN.assessment_sigma, rel_tol=0.1)
