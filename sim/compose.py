@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -250,12 +250,18 @@ def _typed_override(key: str, overrides: Sequence[str]) -> tuple[str, str]:
     return key, "?"
 
 
-def run(cfg: Any, progress: bool | None = None) -> Results:
+def run(
+    cfg: Any,
+    progress: bool | None = None,
+    on_replication: Callable[[int, int], None] | None = None,
+) -> Results:
     """Validate a config (a composed ``DictConfig`` or a typed :class:`Config`) and run it.
 
-    The plain function behind the ``frontdoor`` app: tests, notebooks and experiments call it
-    directly. Raises :class:`~sim.errors.ConfigError` for bad input before anything runs.
+    The plain function behind the ``frontdoor`` app: tests, notebooks, experiments and the
+    leaders' page call it directly. Raises :class:`~sim.errors.ConfigError` for bad input
+    before anything runs. ``on_replication(done, total)`` is told of each finished replication
+    (:func:`sim.runner.simulate_replications`).
     """
     from sim.runner import simulate_replications
 
-    return simulate_replications(to_spec(cfg), progress=progress)
+    return simulate_replications(to_spec(cfg), progress=progress, on_replication=on_replication)

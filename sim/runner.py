@@ -179,13 +179,20 @@ def _search_replications(
 
 
 def simulate_replications(
-    cfg: Config, keep_events: bool | None = None, progress: bool | None = None
+    cfg: Config,
+    keep_events: bool | None = None,
+    progress: bool | None = None,
+    on_replication: Callable[[int, int], None] | None = None,
 ) -> Results:
     """Run every replication of a *validated* config and summarise it.
 
     With ``run.auto_replications.enabled`` the number of replications is chosen as they run
     (see the module docstring); ``Results.config.run.replications`` is then the number chosen
     and ``Results.replication_report`` says how it was chosen.
+
+    ``on_replication(done, total)`` is called in the caller's thread after each replication
+    (the page's progress bar). An exception it raises stops the run (the page's cancel button):
+    no temporary file is left behind, and the replications still running finish first.
     """
     keep = cfg.run.event_log if keep_events is None else keep_events
     show = _progress_wanted() if progress is None else progress
@@ -193,13 +200,18 @@ def simulate_replications(
     log = _temporary_event_log() if keep else None
     try:
         if cfg.run.auto_replications.enabled:
-            with _progress_bar(show, cfg.run.auto_replications.cap, cfg.scenario) as advance:
-                report, found = _search_replications(cfg, keep, advance)
+            total = cfg.run.auto_replications.cap
+            with _progress_bar(show, total, cfg.scenario) as advance:
+                report, found = _search_replications(
+                    cfg, keep, _told(advance, on_replication, total)
+                )
             results = [_log_events(result, log) for result in found]
             cfg = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, replications=report.n))
         else:
-            with _progress_bar(show, cfg.run.replications, cfg.scenario) as advance:
-                results = [_log_events(r, log) for r in _results_in_order(cfg, keep, advance)]
+            total = cfg.run.replications
+            with _progress_bar(show, total, cfg.scenario) as advance:
+                done = _told(advance, on_replication, total)
+                results = [_log_events(r, log) for r in _results_in_order(cfg, keep, done)]
     except BaseException:  # a failed or interrupted run leaves no temporary log behind
         if log is not None:
             log.close()
@@ -224,6 +236,23 @@ def simulate_replications(
     if log is not None:  # the temporary file goes when the results do
         weakref.finalize(results_of_run, shutil.rmtree, log.path.parent, ignore_errors=True)
     return results_of_run
+
+
+def _told(
+    advance: Callable[[], None], on_replication: Callable[[int, int], None] | None, total: int
+) -> Callable[[], None]:
+    """``advance`` (the terminal's bar), then ``on_replication(done, total)`` if given."""
+    if on_replication is None:
+        return advance
+    done = 0
+
+    def both() -> None:
+        nonlocal done
+        done += 1
+        advance()
+        on_replication(done, total)
+
+    return both
 
 
 def _temporary_event_log() -> EventLogFile:
