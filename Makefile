@@ -1,6 +1,7 @@
 # frontdoor-sim — two commands on a fresh machine with python3, pip and make:
 #   make run    set up the locked environment and run the default baseline
 #   make test   set up and run every check: lint, types, tests (incl. notebooks)
+#   make app    set up (with the app extra) and serve the leaders' page on 127.0.0.1
 #   make test-scale   the scale-out engines (Dask, Ray, Slurm/Ray launchers) in venvs of their own
 # The environment is installed from uv.lock by uv (itself installed by pip into .tools/).
 
@@ -15,6 +16,10 @@ BIN := $(VENV)/bin
 SCALE_VENV := .venv-scale
 RAY_LAUNCHER_VENV := .venv-ray-launcher
 PYTEST_WORKERS ?= 2
+APP_PORT ?= 8501
+# The leaders' page (Streamlit, Playwright for its browser test) is the optional extra `app`:
+# `make app` and `make test` sync it into .venv from uv.lock; `make setup` alone does not.
+APP_SYNCED := $(VENV)/.synced-app
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -22,10 +27,11 @@ export MPLBACKEND := Agg
 # Let Python cache bytecode: every test that starts `frontdoor` would otherwise recompile it all.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help setup run test test-long test-scale lint typecheck unit verify format bench lock clean
+.PHONY: help setup run app test test-long test-scale lint typecheck unit verify format bench lock clean
 
 help:
 	@echo "make run    - set up and run the default baseline (ARGS='key=value ...' for overrides)"
+	@echo "make app    - serve the leaders' page on http://127.0.0.1:$(APP_PORT) (APP_PORT=N)"
 	@echo "make test   - set up and run lint, type checks and the test suite (all but -m long)"
 	@echo "make test-long - the longest functional tests (CI runs them after make test)"
 	@echo "make test-scale - install the Dask/Ray/Slurm extras into .venv-scale (and the Ray"
@@ -43,10 +49,18 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 
+# The app extra on top of the locked environment; it also counts as set up.
+$(APP_SYNCED): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON) --extra app
+	@touch $(VENV)/.synced $@
+
 setup: $(VENV)/.synced
 
 run: setup
 	$(BIN)/frontdoor $(ARGS)
+
+app: $(APP_SYNCED)
+	$(BIN)/frontdoor-app --port $(APP_PORT) $(ARGS)
 
 lint: setup
 	$(BIN)/ruff check sim tests experiments benchmarks notebooks
@@ -62,7 +76,8 @@ unit: setup
 verify: setup
 	$(BIN)/pytest tests/verification -q
 
-test: lint typecheck
+# The page's AppTest and browser test (tests/app) run here, so the app extra is synced first.
+test: $(APP_SYNCED) lint typecheck
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=10 -m "not long and not scale"
 
 # The longest functional tests (paired-run equivalence, experiment commands end to end): CI

@@ -13,7 +13,7 @@ import argparse
 import functools
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -298,12 +298,30 @@ def _typed_override(key: str, overrides: Sequence[str]) -> tuple[str, str]:
     return key, "?"
 
 
-def run(cfg: Any, progress: bool | None = None) -> Results:
+def run(
+    cfg: Any,
+    progress: bool | None = None,
+    on_replication: Callable[[int, int], None] | None = None,
+) -> Results:
     """Validate a config (a composed ``DictConfig`` or a typed :class:`Config`) and run it.
 
-    The plain function behind the ``frontdoor`` app: tests, notebooks and experiments call it
-    directly. Raises :class:`~sim.errors.ConfigError` for bad input before anything runs.
+    The plain function behind the ``frontdoor`` app: tests, notebooks, experiments and the
+    leaders' page call it directly. Raises :class:`~sim.errors.ConfigError` for bad input
+    before anything runs. ``on_replication(done, total)`` is told of each finished replication
+    (the runner itself is told with no arguments; the count and the total are kept here).
     """
     from sim.runner import simulate_replications
 
-    return simulate_replications(to_spec(cfg), progress=progress)
+    spec = to_spec(cfg)
+    if on_replication is None:
+        return simulate_replications(spec, progress=progress)
+    auto = spec.run.auto_replications
+    total = auto.cap if auto.enabled else spec.run.replications
+    done = 0
+
+    def told() -> None:
+        nonlocal done
+        done += 1
+        on_replication(done, total)
+
+    return simulate_replications(spec, progress=progress, on_replication=told)

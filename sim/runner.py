@@ -188,6 +188,10 @@ def simulate_replications(
     With ``run.auto_replications.enabled`` the number of replications is chosen as they run
     (see the module docstring); ``Results.config.run.replications`` is then the number chosen
     and ``Results.replication_report`` says how it was chosen.
+
+    ``on_replication(done, total)`` is called in the caller's thread after each replication
+    (the page's progress bar). An exception it raises stops the run (the page's cancel button):
+    no temporary file is left behind, and the replications still running finish first.
     """
     keep = cfg.run.event_log if keep_events is None else keep_events
     report: ReplicationReport | None = None

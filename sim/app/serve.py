@@ -1,0 +1,100 @@
+"""``frontdoor-app``: serve the leaders' page on this machine only.
+
+Bound to 127.0.0.1 unless ``--address`` says otherwise, Streamlit's usage statistics off, no
+browser opened and nothing fetched from the internet. A port already in use is one line and exit
+status 2, before Streamlit starts (its own message is a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sim.errors import EXIT_BAD_INPUT
+
+PAGE = Path(__file__).with_name("page.py")
+DEFAULT_PORT = 8501
+
+#: Streamlit's settings for a page on a leader's own machine.
+SETTINGS = {
+    "browser.gatherUsageStats": "false",  # no usage statistics sent anywhere
+    "server.headless": "true",  # do not open a browser or ask for an e-mail address
+    "server.fileWatcherType": "none",  # no reloading of the model's code under a running page
+    "server.runOnSave": "false",
+    "global.developmentMode": "false",
+    "client.toolbarMode": "minimal",
+    "theme.base": "light",
+}
+
+
+def port_free(address: str, port: int) -> bool:
+    """Whether ``address:port`` can be bound now (another page or program may hold it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((address, port))
+        except OSError as error:
+            if error.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise
+    return True
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="frontdoor-app", description=__doc__.splitlines()[0])
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
+    p.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="default 127.0.0.1 (this machine only); 0.0.0.0 would serve the whole network",
+    )
+    return p
+
+
+def streamlit_argv(address: str, port: int) -> list[str]:
+    """The ``streamlit run`` command line for the page."""
+    flags = [f"--{key}={value}" for key, value in SETTINGS.items()]
+    return [
+        "streamlit",
+        "run",
+        str(PAGE),
+        f"--server.address={address}",
+        f"--server.port={port}",
+        *flags,
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    if not 1 <= args.port <= 65535:
+        print(
+            f"frontdoor-app: error: --port: {args.port} is not allowed; must be 1–65535",
+            file=sys.stderr,
+        )
+        raise SystemExit(EXIT_BAD_INPUT)
+    if not port_free(args.address, args.port):
+        print(
+            f"frontdoor-app: error: --port: {args.port} is already in use on {args.address}; "
+            "stop the program using it or choose another, e.g. make app APP_PORT=8502",
+            file=sys.stderr,
+        )
+        raise SystemExit(EXIT_BAD_INPUT)
+    try:
+        from streamlit.web import cli as streamlit_cli
+    except ImportError:
+        print(
+            "frontdoor-app: error: Streamlit is not installed; run `make app` "
+            "(it installs the app extra from uv.lock)",
+            file=sys.stderr,
+        )
+        raise SystemExit(EXIT_BAD_INPUT) from None
+    print(f"The front-door page: http://{args.address}:{args.port}  (Ctrl+C stops it)", flush=True)
+    sys.argv = streamlit_argv(args.address, args.port)
+    raise SystemExit(streamlit_cli.main())
+
+
+if __name__ == "__main__":
+    main()
