@@ -39,7 +39,7 @@ OPENING_HOURS: dict[str, tuple[str, tuple[tuple[str, ...], ...] | None]] = {
     ),
 }
 
-#: The first answer's run (the first answer's precision is shown on the page): 4 replications of a
+#: The first answer's run: 4 replications of a
 #: 13-week quarter after a year's warm-up take about 7 s each for today and the option on two
 #: cores, so the first paired answer comes in about 15 s. The CLI's own defaults (5 × 182 days
 #: after 560) give tighter intervals in about a minute and a half.
