@@ -17,11 +17,11 @@ must exist, one value below another.
 from __future__ import annotations
 
 import dataclasses
-import math
+import typing
 from dataclasses import dataclass
 from typing import Any
 
-from sim.errors import ConfigError
+from sim.errors import ConfigError, is_finite_number
 
 MAX_PERIOD_DAYS = 3650.0
 """Warm-up, horizon and drain: at most ten years each."""
@@ -67,11 +67,9 @@ class Range:
     def allows(self, value: Any) -> bool:
         if value is None:
             return bool(self.optional)
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if not is_finite_number(value):
             return False
-        if self.integer and not (isinstance(value, int) or float(value).is_integer()):
-            return False
-        if not math.isfinite(value):
+        if self.integer and not float(value).is_integer():
             return False
         if self.low is not None and (value <= self.low if self.low_open else value < self.low):
             return False
@@ -219,8 +217,6 @@ def field_ranges(schema: type, prefix: str = "") -> dict[str, Range]:
     For the generated reference in ``docs/configuration.md`` and the tests: the ranges as the
     code declares them, keyed by path (a dict of schemas shows as ``<name>``).
     """
-    import typing
-
     found: dict[str, Range] = {}
     hints = typing.get_type_hints(schema)
     for f in dataclasses.fields(schema):
@@ -237,8 +233,6 @@ def field_ranges(schema: type, prefix: str = "") -> dict[str, Range]:
 
 def _schema_of(hint: Any) -> tuple[type, bool] | None:
     """The dataclass a field holds (itself, or a dict's values), and whether it is keyed."""
-    import typing
-
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
         return hint, False
     if typing.get_origin(hint) is dict:
