@@ -14,6 +14,12 @@ paired difference and its 95% CI, which is the sharper test. A KPI *moved* if an
 excludes 0 after Holm's correction over all the KPIs compared (about one in twenty would
 exclude 0 by chance at the uncorrected 5% level). Exit status 1 if any KPI moved, 2 on bad
 input.
+
+With ``--independent`` (two runs that do not share random numbers replication by replication,
+e.g. ``run.warm_start=snapshot`` against ``run.warm_start=empty``) the paired column gives way to
+the spread: each run's standard deviation over replications and the Brown–Forsythe test of equal
+variances, so a change that kept the means but narrowed the intervals is caught too. A KPI then
+moved if its Welch or its spread test rejects, after Holm's correction over the KPIs compared.
 """
 
 from __future__ import annotations
@@ -53,6 +59,7 @@ class Row:
     after: float
     welch: tuple[float, float, float, float]  # difference, low, high, p
     paired: tuple[float, float, float, float]
+    spread: tuple[float, float, float] = (math.nan, math.nan, 1.0)  # SD before, after, p
 
 
 def _interval(result: object, diff: float) -> tuple[float, float, float, float]:
@@ -76,7 +83,9 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, kpis: list[str]) -> list[
             continue
         welch = _interval(stats.ttest_ind(a, b, equal_var=False), diff)
         paired = _interval(stats.ttest_rel(a, b), diff)
-        rows.append(Row(kpi, len(pair), float(b.mean()), float(a.mean()), welch, paired))
+        levene = float(stats.levene(b, a, center="median").pvalue)
+        spread = (float(b.std(ddof=1)), float(a.std(ddof=1)), levene)
+        rows.append(Row(kpi, len(pair), float(b.mean()), float(a.mean()), welch, paired, spread))
     return rows
 
 
@@ -91,8 +100,10 @@ def holm(pvalues: list[float]) -> list[float]:
     return adjusted.tolist()
 
 
-def table(rows: list[Row]) -> tuple[str, bool]:
+def table(rows: list[Row], independent: bool = False) -> tuple[str, bool]:
     """A Markdown table of the comparison, and whether any KPI moved (Holm, 5%)."""
+    if independent:
+        return _independent_table(rows)
     welch_adj = holm([row.welch[3] for row in rows])
     paired_adj = holm([row.paired[3] for row in rows])
     lines = [
@@ -110,6 +121,28 @@ def table(rows: list[Row]) -> tuple[str, bool]:
             f"| `{row.kpi}` | {row.n} | {_fmt(row.before)} | {_fmt(row.after)} "
             f"| {_fmt(d)} ({_fmt(lo)} to {_fmt(hi)}) | {_fmt(d)} ({_fmt(plo)} to {_fmt(phi)}) "
             f"| {pw:.2f}, {pp:.2f} | {'**yes**' if hit else 'no'} |"
+        )
+    return "\n".join(lines), moved
+
+
+def _independent_table(rows: list[Row]) -> tuple[str, bool]:
+    welch_adj = holm([row.welch[3] for row in rows])
+    spread_adj = holm([row.spread[2] for row in rows])
+    lines = [
+        "| KPI | n | before | after | difference (Welch 95% CI) | SD before, after "
+        "| Holm p (Welch, spread) | moved? |",
+        "|---|---:|---:|---:|---|---|---|---|",
+    ]
+    moved = False
+    for row, pw, ps in zip(rows, welch_adj, spread_adj, strict=True):
+        d, lo, hi, _ = row.welch
+        sd_before, sd_after, _ = row.spread
+        hit = pw < 0.05 or ps < 0.05
+        moved |= hit
+        lines.append(
+            f"| `{row.kpi}` | {row.n} | {_fmt(row.before)} | {_fmt(row.after)} "
+            f"| {_fmt(d)} ({_fmt(lo)} to {_fmt(hi)}) | {_fmt(sd_before)}, {_fmt(sd_after)} "
+            f"| {pw:.2f}, {ps:.2f} | {'**yes**' if hit else 'no'} |"
         )
     return "\n".join(lines), moved
 
@@ -135,6 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("before", help="run folder of the code before the change")
     parser.add_argument("after", help="run folder of the code after the change")
     parser.add_argument("--out", help="also write the Markdown table to this file")
+    parser.add_argument(
+        "--independent",
+        action="store_true",
+        help="the runs do not share random numbers: compare spreads instead of pairs",
+    )
     args = parser.parse_args(argv)
     before, after = _replications(args.before), _replications(args.after)
     if len(before) != len(after) or len(before) < 30:
@@ -147,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     kpis = [k for k in HEADLINE if k in before.columns and k in after.columns]
     kpis += sorted(c for c in before.columns if c.startswith("utilisation_") and c in after)
     rows = compare(before, after, kpis)
-    text, moved = table(rows)
+    text, moved = table(rows, independent=args.independent)
     print(text)
     print(f"\n{'some KPI moved' if moved else 'no headline KPI moved'} (Holm-corrected, 5%)")
     if args.out:

@@ -5,7 +5,8 @@ Each is what a user waits for, timed the way they would meet it:
 
 - :func:`replication_years`: ``R`` replications of the default baseline with its default warm-up
   and a measured year, through :func:`sim.runner.simulate_replications` on ``jobs`` worker
-  processes (started once for the run) — and the same on one core, for the speedup;
+  processes (started once for the run) — and the same on one core, for the speedup; each
+  replication warmed up from empty, or all from one shared warm-up (``run.warm_start=snapshot``);
 - :func:`rss_by_replications`: the peak resident memory of a fresh process that runs ``R``
   replications keeping their event logs, for two values of ``R`` — flat if retained logs are
   streamed to disk rather than held;
@@ -35,8 +36,12 @@ class ReplicationYears:
     replication_years_per_s: float
 
 
-def replication_years(replications: int, jobs: int, days: int = 365) -> ReplicationYears:
-    """Wall time of ``replications`` × ``days`` measured days of the default baseline."""
+def replication_years(
+    replications: int, jobs: int, days: int = 365, warm_start: str = "empty"
+) -> ReplicationYears:
+    """Wall time of ``replications`` × ``days`` measured days of the default baseline, each
+    replication warmed up from empty (``warm_start="empty"``, the default 560 days) or all of
+    them from one shared warm-up of the same length (``"snapshot"``, :mod:`sim.shared_warm_up`)."""
     import sim
     from sim.runner import simulate_replications
 
@@ -44,6 +49,7 @@ def replication_years(replications: int, jobs: int, days: int = 365) -> Replicat
         f"run.replications={replications}",
         f"run.horizon_days={days}",
         f"run.jobs={jobs}",
+        f"run.warm_start={warm_start}",
         "run.executor=process" if jobs > 1 else "run.executor=serial",
         "run.event_log=false",
         "run.plots=false",

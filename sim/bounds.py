@@ -20,7 +20,8 @@ import math
 import re
 from typing import Any
 
-from sim.config import Config
+from sim.config import BacklogConfig, Config, PolicyStart, WarmStart
+from sim.config.run import snapshot_days
 from sim.errors import ConfigError
 from sim.ranges import MAX_BACKLOG_ITEMS
 
@@ -79,6 +80,82 @@ def _check_run(cfg: Config) -> None:
     allowed = f"must be a date from {FIRST_DATE} on, with the run ending by {LAST_DATE}"
     if start < FIRST_DATE or (LAST_DATE - start).days < math.ceil(total) + 1:
         raise ConfigError("run.start_date", run.start_date, allowed)
+    _check_volume_year(cfg, start)
+    if run.warm_start == WarmStart.snapshot:
+        _check_shared_warm_up(cfg)
+
+
+def _check_volume_year(cfg: Config, start: dt.date) -> None:
+    """``demand.volume_year_from``: empty, or a date on or before the start, at most twenty
+    years before it (the rates are laid out from it)."""
+    value = cfg.demand.volume_year_from
+    if value == "":
+        return
+    allowed = (
+        f"must be empty (the run's start) or a date yyyy-mm-dd on or before run.start_date "
+        f"({start}) and at most {MAX_RUN_DAYS:,g} days before it"
+    )
+    try:
+        anchor = dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ConfigError("demand.volume_year_from", value, allowed) from None
+    if anchor > start or (start - anchor).days > MAX_RUN_DAYS:
+        raise ConfigError("demand.volume_year_from", value, allowed)
+
+
+def _check_shared_warm_up(cfg: Config) -> None:
+    """A shared warm-up needs a week of warm-up to snapshot, and a run whose state at the
+    snapshot is all the snapshot carries: no backlog of its own, no policy clock started
+    before the measured window (growth or learning from ``warmup`` would restart)."""
+    run = cfg.run
+    settle = _number(run.settle_days)
+    if settle is not None and snapshot_days(run) < 7.0:
+        raise ConfigError(
+            "run.settle_days",
+            run.settle_days,
+            f"with run.warm_start=snapshot must be at least a week shorter than "
+            f"run.warmup_days ({run.warmup_days:g}), so there is a warm-up to share",
+        )
+    if not backlog_is_empty(cfg.backlog):
+        raise ConfigError(
+            "run.warm_start",
+            "snapshot",
+            "must be empty when a backlog file is given (the snapshot would be a second backlog)",
+        )
+    if cfg.demand.growth_pct_per_year and cfg.demand.growth_start == PolicyStart.warmup:
+        raise ConfigError(
+            "demand.growth_start",
+            "warmup",
+            "must be measured with run.warm_start=snapshot (growth from the run's start "
+            "would restart at each replication's start)",
+        )
+    for source, training in cfg.demand.threshold_training.items():
+        if training.start == PolicyStart.warmup:
+            raise ConfigError(
+                f"demand.threshold_training.{source}.start",
+                "warmup",
+                "must be measured with run.warm_start=snapshot (training from the run's start "
+                "would restart at each replication's start)",
+            )
+    learning = cfg.front_door.feedback.learning
+    if learning.enabled and learning.start == PolicyStart.warmup:
+        raise ConfigError(
+            "front_door.feedback.learning.start",
+            "warmup",
+            "must be measured with run.warm_start=snapshot (the snapshot does not carry what "
+            "referrers have learned)",
+        )
+
+
+def backlog_is_empty(spec: BacklogConfig) -> bool:
+    """Does the backlog hold nothing (the default ``backlog=empty``)?"""
+    return not (
+        any(spec.front_door.values())
+        or spec.step_up_panel
+        or any(spec.assessments.values())
+        or any(spec.awaiting_allocation.values())
+        or spec.re_referrals_due_days
+    )
 
 
 def _check_demand(cfg: Config) -> None:

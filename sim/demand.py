@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.engine.arrivals import HOURS_PER_YEAR, hourly_rates
-from sim.engine.calendar import MINUTES_PER_DAY
+from sim.engine.calendar import MINUTES_PER_DAY, WorkingCalendar
 from sim.engine.terms import school_holiday_days, validate_school_terms
 from sim.errors import ConfigError
 
@@ -123,6 +123,36 @@ def source_hourly_rates(
         since = np.maximum(np.arange(hours, dtype=np.float64) + 0.5 - growth_from_hour, 0.0)
         rates *= (1.0 + growth / 100.0) ** (since / HOURS_PER_YEAR)
     return rates
+
+
+def run_hourly_rates(
+    demand: Any,
+    source: str,
+    calendar: WorkingCalendar,
+    hours: int,
+    *,
+    growth_from_hour: float,
+    calendar_cfg: Any,
+) -> FloatArray:
+    """:func:`source_hourly_rates` for a run on ``calendar``, its annual volume counted from
+    ``demand.volume_year_from`` (validated: empty, or on or before the start).
+
+    From an earlier date the rates are laid out from there, on that span's bank holidays
+    (``calendar_cfg``'s region), and cut at the start, so a run started later — a shared
+    warm-up's replications (:mod:`sim.shared_warm_up`) — keeps the earlier run's rates hour by
+    hour over the same calendar days.
+    """
+    start = calendar.start_date
+    anchor = dt.date.fromisoformat(demand.volume_year_from or start.isoformat())
+    before = (start - anchor).days * HOURS_PER_DAY
+    holidays = calendar.bank_holiday_dates
+    if before:
+        span = max(math.ceil((before + hours) / HOURS_PER_DAY) + 1, DAYS_PER_YEAR + 1)
+        holidays = WorkingCalendar.from_config(calendar_cfg, anchor, span).bank_holiday_dates
+    rates = source_hourly_rates(
+        demand, source, anchor, before + hours, holidays, growth_from_hour=before + growth_from_hour
+    )
+    return rates[before:]
 
 
 def inappropriate_removal_probability(training: Any, t_minutes: npt.ArrayLike) -> FloatArray:

@@ -38,7 +38,7 @@ from sim.config import (
     is_unset,
 )
 from sim.contacts import Contact, SourceDraws
-from sim.demand import inappropriate_removal_probability, source_hourly_rates
+from sim.demand import inappropriate_removal_probability, run_hourly_rates
 from sim.engine.arrivals import poisson_arrivals
 from sim.engine.calendar import MINUTES_PER_DAY, WorkingCalendar
 from sim.engine.choice import choose, choose_many
@@ -82,7 +82,9 @@ class FrontDoor:
     pools: dict[str, StaffPool] = field(default_factory=dict)
     contacts: list[Contact] = field(default_factory=list)
     averted_arrivals: list[float] = field(default_factory=list)
-    pending_returns: list[float] = field(default_factory=list)
+    #: Children due back: ``(due time, the contact that closed, missed need?)``, so a snapshot
+    #: (:mod:`sim.warm_start`) can carry each one's referral history into another run.
+    pending_returns: list[tuple[float, Contact, bool]] = field(default_factory=list)
     #: How a child comes back — ``come_back(contact, delay, missed_need)`` — when a case closes
     #: or a missed need resurfaces: the journey's loop (:func:`sim.pathway.journey.come_back`),
     #: handed in by :func:`sim.replication.build` so that the world knows nothing of the pathway.
@@ -174,20 +176,21 @@ class FrontDoor:
         day = np.minimum((start_array // MINUTES_PER_DAY).astype(np.int64), days - 1)
         return np.column_stack((start_array, np.array(ends, dtype=float), by_day[day]))
 
+    def hourly_rates(self, source: str) -> np.ndarray:
+        """Expected contacts of ``source`` in each hour of the run (:func:`run_hourly_rates`)."""
+        return run_hourly_rates(
+            self.cfg.demand,
+            source,
+            self.calendar,
+            math.ceil(self.window.end / 60.0),
+            growth_from_hour=self.policy_start(self.cfg.demand.growth_start) / 60.0,
+            calendar_cfg=self.cfg.calendar,
+        )
+
     def _source_draws(self, source: str) -> SourceDraws:
         """A source's contacts for the whole run, from its own streams (one per attribute)."""
         demand = self.cfg.demand
-        start = self.calendar.start_date
-        hours = math.ceil(self.window.end / 60.0)
-        growth_from = self.policy_start(demand.growth_start) / 60.0
-        rates = source_hourly_rates(
-            demand,
-            source,
-            start,
-            hours,
-            self.calendar.bank_holiday_dates,
-            growth_from_hour=growth_from,
-        )
+        rates = self.hourly_rates(source)
         times = poisson_arrivals(
             rates,
             self.streams(f"arrivals:{source}"),

@@ -30,13 +30,15 @@ import pandas as pd
 from sim.analysis.intervals import confidence_interval
 from sim.analysis.metrics import kpis_from, measured_contacts, queue_profile
 from sim.analysis.replications import ReplicationReport, replications_needed
-from sim.config import Config
+from sim.config import Config, WarmStart
 from sim.engine.eventlog import EventLogFile
 from sim.engine.log_tables import contact_table
 from sim.errors import ConfigError
 from sim.executors import Executor, executor
 from sim.progress import Progress
 from sim.replication import build
+from sim.shared_warm_up import WarmState, shared_warm_up
+from sim.warm_start import ChildDueBack
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,14 @@ class Results:
         return None if self.event_log is None else self.event_log.read()
 
 
-def run_replication(cfg: Config, replication: int, keep_events: bool = True) -> ReplicationResult:
-    """Build, simulate and measure one replication."""
-    door = build(cfg, replication)
+def run_replication(
+    cfg: Config,
+    replication: int,
+    keep_events: bool = True,
+    due_back: tuple[ChildDueBack, ...] = (),
+) -> ReplicationResult:
+    """Build, simulate and measure one replication (``due_back``: see :func:`build`)."""
+    door = build(cfg, replication, due_back)
     door.run()
     events = door.log.to_frame(replication)
     table = contact_table(events)
@@ -105,8 +112,20 @@ def summarise(replications: pd.DataFrame) -> dict[str, dict[str, float]]:
     return summary
 
 
-def _replicate(args: tuple[Config, int, bool]) -> ReplicationResult:
+Task = tuple[Config, int, bool, tuple[ChildDueBack, ...]]
+"""One replication to run: the config, its number, keep its events?, the children due back."""
+
+
+def _replicate(args: Task) -> ReplicationResult:
     return run_replication(*args)
+
+
+def _starting_point(cfg: Config) -> WarmState:
+    """What the replications run: ``cfg`` itself, or with ``run.warm_start=snapshot`` the
+    config and children due back of one shared warm-up (:mod:`sim.shared_warm_up`)."""
+    if cfg.run.warm_start == WarmStart.snapshot:
+        return shared_warm_up(cfg)
+    return WarmState(cfg, ())
 
 
 def _parallelism(cfg: Config, tasks: int) -> tuple[str, int]:
@@ -117,10 +136,10 @@ def _parallelism(cfg: Config, tasks: int) -> tuple[str, int]:
 
 
 def _results_in_order(
-    cfg: Config, keep_events: bool, on_done: Callable[[], None]
+    cfg: Config, start: WarmState, keep_events: bool, on_done: Callable[[], None]
 ) -> Iterator[ReplicationResult]:
     # A generator: the executors take tasks a few at a time, so no task list is built up front.
-    tasks = ((cfg, r, keep_events) for r in range(cfg.run.replications))
+    tasks = ((start.config, r, keep_events, start.due_back) for r in range(cfg.run.replications))
     kind, jobs = _parallelism(cfg, cfg.run.replications)
     with executor(kind, jobs) as pool:
         for result in pool.map(_replicate, tasks):
@@ -129,7 +148,7 @@ def _results_in_order(
 
 
 def _search_replications(
-    cfg: Config, keep_events: bool, on_done: Callable[[], None]
+    cfg: Config, start: WarmState, keep_events: bool, on_done: Callable[[], None]
 ) -> tuple[ReplicationReport, list[ReplicationResult]]:
     """Choose the number of replications and return the search report and those replications.
 
@@ -143,7 +162,8 @@ def _search_replications(
     done: dict[int, ReplicationResult] = {}
 
     def run_batch(pool: Executor, first: int) -> None:
-        tasks = [(cfg, r, keep_events) for r in range(first, min(first + jobs, auto.cap))]
+        last = min(first + jobs, auto.cap)
+        tasks = [(start.config, r, keep_events, start.due_back) for r in range(first, last)]
         for result in pool.map(_replicate, tasks):
             done[result.replication] = result
             on_done()
@@ -195,17 +215,19 @@ def simulate_replications(
     """
     keep = cfg.run.event_log if keep_events is None else keep_events
     report: ReplicationReport | None = None
+    start = _starting_point(cfg)
     log = _temporary_event_log() if keep else None
     try:
         if cfg.run.auto_replications.enabled:
             cap = cfg.run.auto_replications.cap
             with _progress(progress, cap, cfg.scenario, on_replication) as advance:
-                report, found = _search_replications(cfg, keep, advance)
+                report, found = _search_replications(cfg, start, keep, advance)
             results = [_log_events(result, log) for result in found]
             cfg = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, replications=report.n))
         else:
             with _progress(progress, cfg.run.replications, cfg.scenario, on_replication) as go:
-                results = [_log_events(r, log) for r in _results_in_order(cfg, keep, go)]
+                ordered = _results_in_order(cfg, start, keep, go)
+                results = [_log_events(r, log) for r in ordered]
     except BaseException:  # a failed or interrupted run leaves no temporary log behind
         if log is not None:
             log.close()

@@ -18,7 +18,9 @@ Backlog items are synthetic: their sources and attributes are drawn from the con
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -41,6 +43,41 @@ from sim.vocabulary import CONCERNS, STAGES, URGENCIES
 
 if TYPE_CHECKING:
     from sim.model import FrontDoor
+
+
+@dataclass(frozen=True)
+class ChildDueBack:
+    """A child due back at the front door, with what decides how the return counts.
+
+    ``due_days``: days from the start until the child comes back; ``since_referral_days``:
+    days before the start that the child was last referred (NaN: never), so a return within
+    12 months of it is a re-referral as the DfE counts them; ``generation``: the returns before
+    this one (``after_decision.re_referral.max_generations`` caps the chain); ``missed_need``:
+    the front door missed the need last time. A backlog file's ``re_referrals_due_days`` carries
+    the due days only; a shared warm-up (:mod:`sim.shared_warm_up`) carries all of it.
+    """
+
+    due_days: float
+    source: str
+    generation: int
+    since_referral_days: float
+    missed_need: bool
+
+
+def children_due_back(door: FrontDoor) -> tuple[ChildDueBack, ...]:
+    """The children of a simulated service due back after now, in the order they are due."""
+    now = door.env.now
+    due = sorted((t, c.id, c, missed) for t, c, missed in door.pending_returns if t > now)
+    return tuple(
+        ChildDueBack(
+            due_days=(t - now) / 1440.0,
+            source=contact.source,
+            generation=contact.generation,
+            since_referral_days=(now - contact.last_referral) / 1440.0,
+            missed_need=missed,
+        )
+        for t, _, contact, missed in due
+    )
 
 
 def working_minutes_per_day(opening_hours: Mapping[str, Sequence[str]]) -> float:
@@ -93,13 +130,13 @@ def _backlog_contact(
     return contact
 
 
-def start_from_backlog(door: FrontDoor) -> None:
-    """Put the configured backlog into the world at time 0."""
+def start_from_backlog(door: FrontDoor, due_back: Sequence[ChildDueBack] = ()) -> None:
+    """Put the configured backlog, and the children ``due_back``, into the world at time 0."""
     spec = door.cfg.backlog
     items = sum(spec.front_door.values()) + spec.step_up_panel
     items += sum(len(v) for v in spec.assessments.values())
     items += sum(len(v) for v in spec.awaiting_allocation.values())
-    items += len(spec.re_referrals_due_days)
+    items += len(spec.re_referrals_due_days) + len(due_back)
     if items == 0:
         return
     door.register_key("backlog", items)
@@ -132,6 +169,11 @@ def start_from_backlog(door: FrontDoor) -> None:
     for days in spec.re_referrals_due_days:
         contact = item(referral=True, listed=False)
         env.process(_return_later(door, contact, float(days)))
+    for child in due_back:
+        contact = item(referral=True, source=child.source, listed=False)
+        contact.generation = child.generation
+        contact.last_referral = -child.since_referral_days * 1440.0
+        env.process(_return_later(door, contact, child.due_days, child.missed_need))
 
 
 def _resume_front_door(door: FrontDoor, contact: Contact, stage: str) -> Process:
@@ -151,6 +193,11 @@ def _resume_front_door(door: FrontDoor, contact: Contact, stage: str) -> Process
 def _resume_assessment(door: FrontDoor, contact: Contact, team: str, under_way: bool) -> Process:
     door.log.record(contact.id, "backlog_referral", door.env.now)
     referred = float(door.calendar.working_day_clock(0.0)) - contact.age_at_start
+    if math.isnan(contact.last_referral):
+        # Referred ``age`` working days before the start: about 7/5 as many calendar days (the
+        # backlog keeps ages in working days only), so a return counts as a re-referral within
+        # 12 months of it, and comes back within them, as the case's own would.
+        contact.last_referral = -contact.age_at_start * 1440.0 * 7.0 / 5.0
     per_day = working_minutes_per_day(door.cfg.calendar.opening_hours)
     done = contact.age_at_start * per_day if under_way else 0.0
     yield from child_and_family_assessment(
@@ -159,9 +206,11 @@ def _resume_assessment(door: FrontDoor, contact: Contact, team: str, under_way: 
     maybe_re_refer(door, contact)
 
 
-def _return_later(door: FrontDoor, contact: Contact, days: float) -> Process:
+def _return_later(
+    door: FrontDoor, contact: Contact, days: float, missed_need: bool = False
+) -> Process:
     yield door.env.timeout(days * 1440.0)
-    again = door.re_contact(contact)
+    again = door.re_contact(contact, missed_need=missed_need)
     yield from contact_journey(door, again)
 
 
@@ -193,7 +242,7 @@ def snapshot(door: FrontDoor) -> dict[str, Any]:
             start = float(door.calendar.working_day_clock(referred))
         target = assessments if has_event(table, contact_id, "allocated") else awaiting
         target.setdefault(str(team_of[contact_id]), []).append(round(clock_now - start, 3))
-    due = [round((t - now) / 1440.0, 3) for t in door.pending_returns if t > now]
+    due = [round((t - now) / 1440.0, 3) for t, _, _ in door.pending_returns if t > now]
     return {
         "front_door": front_door,
         "step_up_panel": waiting_panel,

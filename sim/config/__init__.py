@@ -44,6 +44,7 @@ from sim.config.choices import (
     PolicyStart,
     Rota,
     VerificationKind,
+    WarmStart,
     check_choices,
 )
 from sim.config.costs import (
@@ -202,6 +203,7 @@ __all__ = [
     "VerificationConfig",
     "VerificationKind",
     "WaitConfig",
+    "WarmStart",
     "check_choices",
     "is_unset",
     "off",

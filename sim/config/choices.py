@@ -57,6 +57,19 @@ class ExecutorKind(StrEnum):
     ray = "ray"
 
 
+class WarmStart(StrEnum):
+    """How each replication reaches a service in its steady state (``run.warm_start``).
+
+    ``empty``: every replication simulates its own warm-up from an empty service. ``snapshot``:
+    the run simulates the warm-up once, reads the service off it (queues, assessments under way,
+    children due back with their referral histories: :mod:`sim.shared_warm_up`), and every
+    replication starts from that snapshot ``run.settle_days`` before the measured window.
+    """
+
+    empty = "empty"
+    snapshot = "snapshot"
+
+
 class VerificationKind(StrEnum):
     """Which queueing-theory result a verification preset is checked against."""
 

@@ -89,7 +89,10 @@ class DemandConfig:
     """Contact arrivals (``demand.*``): an annual volume split by source, shaped by profiles.
 
     ``profiles.<name>`` is a list of relative weights: 1 value (flat), 24 (hour of day, every
-    day alike) or 168 (hour of week, Monday 00:00 first).
+    day alike) or 168 (hour of week, Monday 00:00 first). ``volume_year_from``: the first day
+    of the year whose contacts ``annual_contacts`` counts (empty: ``run.start_date``); a date
+    before the run starts keeps that year's volumes in a run started later (the shared warm-up,
+    :mod:`sim.shared_warm_up`, sets it so).
     """
 
     annual_contacts: float = ranged(
@@ -97,6 +100,7 @@ class DemandConfig:
     )
     growth_pct_per_year: float = ranged(0.0, number(gt=-100, unit="% a year"))
     growth_start: PolicyStart = PolicyStart.measured
+    volume_year_from: str = ""
     sources: dict[str, SourceConfig] = field(default_factory=dict)
     profiles: dict[str, list[float]] = ranged(
         rng=number(ge=0, what="a weight", each=True), default_factory=lambda: {"flat": [1.0]}

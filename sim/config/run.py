@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-from sim.config.choices import ExecutorKind, VerificationKind
+from sim.config.choices import ExecutorKind, VerificationKind, WarmStart
 from sim.ranges import MAX_JOBS, MAX_PERIOD_DAYS, MAX_REPLICATIONS, Range, integer, number, ranged
 
 
@@ -44,6 +45,9 @@ class RunConfig:
 
     ``executor`` says where replications run when ``jobs > 1`` (:mod:`sim.executors`:
     ``process``, ``serial``, ``dask``, ``ray``); results are identical for every choice.
+    ``warm_start``: ``empty`` (each replication warms up from an empty service) or ``snapshot``
+    (the warm-up is simulated once per run and every replication starts from what it left,
+    ``settle_days`` before the measured window: :mod:`sim.shared_warm_up`).
     The defaults are those of ``conf/run/default.yaml`` (a test keeps the two equal).
     """
 
@@ -53,6 +57,8 @@ class RunConfig:
     warmup_days: float = ranged(560.0, number(ge=0, at_most=MAX_PERIOD_DAYS, unit="days"))
     horizon_days: float = ranged(182.0, number(gt=0, at_most=MAX_PERIOD_DAYS, unit="days"))
     drain_days: float = ranged(28.0, number(ge=0, at_most=MAX_PERIOD_DAYS, unit="days"))
+    warm_start: WarmStart = WarmStart.empty
+    settle_days: float = ranged(28.0, number(ge=0, at_most=MAX_PERIOD_DAYS, unit="days"))
     jobs: int = ranged(2, integer(ge=1, at_most=MAX_JOBS, unit="worker processes"))
     executor: ExecutorKind = ExecutorKind.process
     event_log: bool = True
@@ -89,3 +95,10 @@ class VerificationConfig:
     """Which queueing-theory result a verification preset is checked against (``none`` = none)."""
 
     kind: VerificationKind = VerificationKind.none
+
+
+def snapshot_days(run: RunConfig) -> float:
+    """With ``run.warm_start=snapshot``: the day the shared warm-up is read off, a whole number
+    of weeks from the start (so each replication's clock starts on the run's weekday, and its
+    rotas and opening hours line up) and at least ``settle_days`` before the measured window."""
+    return 7.0 * math.floor((run.warmup_days - run.settle_days) / 7.0)

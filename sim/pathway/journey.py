@@ -48,7 +48,7 @@ def come_back(door: FrontDoor, contact: Contact, delay: float, missed_need: bool
     """The child returns ``delay`` minutes from now as a new contact and starts again (the
     world's :attr:`~sim.model.FrontDoor.come_back`, which the pathway after the decision calls
     when a case closes or a missed need resurfaces)."""
-    door.pending_returns.append(door.env.now + delay)
+    door.pending_returns.append((door.env.now + delay, contact, missed_need))
     door.env.process(_return(door, contact, delay, missed_need))
 
 

@@ -77,6 +77,27 @@ BAD_INPUT = [
         "calendar.opening_hours.monday[1]: '11:00-13:00'",
         id="hours-overlap",
     ),
+    pytest.param(
+        ["run.warm_start=fork"],
+        "run.warm_start: 'fork' is not allowed; must be one of empty, snapshot",
+        id="bad-enum-warm-start",
+    ),
+    pytest.param(
+        ["run.warm_start=snapshot", "run.warmup_days=30"],
+        "run.settle_days: 28.0 is not allowed; with run.warm_start=snapshot must be at least",
+        id="shared-warm-up-too-short",
+    ),
+    pytest.param(
+        ["run.warm_start=snapshot", "backlog=example"],
+        "run.warm_start: 'snapshot' is not allowed; must be empty when a backlog file is given",
+        id="shared-warm-up-and-backlog",
+    ),
+    pytest.param(
+        ["demand.volume_year_from=2030-01-01"],
+        "demand.volume_year_from: '2030-01-01' is not allowed; must be empty (the run's start) "
+        "or a date",
+        id="volume-year-after-start",
+    ),
     pytest.param(["run.seed=[1"], "override: 'run.seed=[1'", id="bad-override-syntax"),
     pytest.param(
         ["validation=mmc", "staffing.pools.servers.time_factor=1.2"],

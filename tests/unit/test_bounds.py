@@ -18,6 +18,7 @@ from sim.compose import compose, load, refuse_empty_mappings
 from sim.config import Config
 from sim.errors import ConfigError
 from sim.executors import executor, windowed
+from sim.shared_warm_up import WarmState
 from sim.validation import validate
 
 
@@ -120,7 +121,8 @@ def test_a_large_replication_count_streams(
     monkeypatch.setattr(runner, "_replicate", _fake_replicate)
     cfg = with_run(spec, replications=100_000, jobs=2, executor=kind)
     started = time.monotonic()
-    first = list(itertools.islice(runner._results_in_order(cfg, False, lambda: None), 3))
+    ordered = runner._results_in_order(cfg, WarmState(cfg, ()), False, lambda: None)
+    first = list(itertools.islice(ordered, 3))
     assert first == [0, 1, 2]
     assert time.monotonic() - started < 30, "the task list was built up front"
 
@@ -140,11 +142,12 @@ def test_replication_tasks_are_never_listed_up_front(
         yield Pool()
 
     monkeypatch.setattr(runner, "executor", recording)
-    list(runner._results_in_order(with_run(spec, replications=50_000), False, lambda: None))
+    cfg = with_run(spec, replications=50_000)
+    list(runner._results_in_order(cfg, WarmState(cfg, ()), False, lambda: None))
     assert not isinstance(seen[0], list | tuple), "a list of every task, built before the first"
 
 
-def _fake_replicate(args: tuple[Config, int, bool]) -> int:
+def _fake_replicate(args: runner.Task) -> int:
     return args[1]
 
 
