@@ -401,6 +401,7 @@ class FrontDoor:
         self._sources.clear()
         self._arrival_order = []
         self.contacts.clear()
+        self.pending_returns.clear()
         self.log = EventLog()
         self.pools.clear()
         self.teams.clear()
