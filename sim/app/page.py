@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from sim.app.answer import PRESETS, Answer, RunCache, answer, presets
-from sim.app.briefing import briefing_markdown, change, number, results_csv
+from sim.app.briefing import briefing_markdown, results_csv
 from sim.app.levers import (
     OPENING_HOURS,
     SETTING_RANGES,
@@ -33,7 +33,7 @@ from sim.app.levers import (
 from sim.compose import load
 from sim.errors import ConfigError
 from sim.report import plots
-from sim.report.words import pool_words
+from sim.report.words import change, number, pool_words
 
 BUDGET_DIR = Path("reports/budget_alignment")
 FRONTIER_DIR = Path("reports/budget_frontier")

@@ -87,5 +87,5 @@ def write_run(
 
         written["events"] = write_atomic(folder / "events.parquet", copy_log)
     if results.config.run.plots:
-        written.update(write_plots(results, folder, write_atomic))
+        written.update(write_plots(results, folder, write_atomic, overrides or ()))
     return written

@@ -154,6 +154,63 @@ def clipped(kpi: str, low: float, high: float) -> tuple[float, float]:
     return max(low, floor), min(high, ceiling)
 
 
+# -- numbers as a leader reads them: the one formatter of the page, the printed tables and the
+# reports (so 81.3% in the terminal is 81.3% in summary.md and on the page) ---------------------
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def plain(value: object, signed: bool = False) -> str:
+    """A number with no unit known: whole thousands with commas, else one or two decimals."""
+    if not _finite(value):
+        return "–"
+    v = float(value)  # type: ignore[arg-type]
+    sign = "+" if signed else ""
+    if abs(v) >= 1000:
+        return f"{v:{sign},.0f}"
+    if abs(v) >= 10:
+        return f"{v:{sign}.1f}"
+    return f"{v:{sign}.2f}"
+
+
+def number(value: object, kpi: str) -> str:
+    """A KPI's value in its unit: whole pounds, one decimal for shares, two for days."""
+    if not _finite(value):
+        return "–"
+    v = float(value)  # type: ignore[arg-type]
+    u = unit(kpi)
+    if u.startswith("£"):
+        return f"£{v:,.0f}"
+    if kpi.startswith("utilisation_"):
+        return f"{100 * v:.1f}%"
+    if u == "%":
+        return f"{v:.1f}%"
+    if u in ("contacts", "hours a year"):
+        return f"{v:,.0f}"
+    if u in ("working days", "working hours"):
+        return f"{v:.2f}"
+    return plain(v)
+
+
+def change(value: object, kpi: str) -> str:
+    """A (paired) change in a KPI: percentage points (pp) for shares, pounds for costs."""
+    if not _finite(value):
+        return "–"
+    v = float(value)  # type: ignore[arg-type]
+    u = unit(kpi)
+    if kpi.startswith("utilisation_"):
+        return f"{100 * v:+.1f} pp"
+    if u == "%":
+        return f"{v:+.1f} pp"
+    if u.startswith("£"):
+        return f"{'+' if v >= 0 else '−'}£{abs(v):,.0f}"
+    if u in ("contacts", "hours a year"):
+        return f"{v:+,.0f}"
+    if u in ("working days", "working hours"):
+        return f"{v:+.2f}"
+    return plain(v, signed=True)
+
+
 def percent(value: float) -> str:
     return f"{value:.0f}%"
 

@@ -4,9 +4,10 @@ The test starts the page the way ``make app`` does (``frontdoor-app --port N``, 
 127.0.0.1) on a free port, with a short first run (``--replications 2 --horizon-days 14
 --warmup-days 14``) so an answer takes seconds, loads it, waits for the headline sentence,
 moves one lever (two more screening social workers), waits for the new headline and checks it
-changed, then moves it back (an answer from the page's cache). It saves a screenshot under pytest's tmp dir and at ``reports/app/leaders-page.png``
-(ignored by git, the same path every run); ``FRONTDOOR_UPDATE_SCREENSHOT=1`` also refreshes the
-README's ``docs/images/leaders-page.png``.
+changed, then moves it back (an answer from the page's cache). It saves a screenshot under
+pytest's tmp dir and at ``reports/app/leaders-page.png`` (ignored by git, the same path every
+run); ``FRONTDOOR_UPDATE_SCREENSHOT=1`` also refreshes the README's
+``docs/images/leaders-page.png``.
 
 Why the waits are what they are: the server's output goes to a file (a pipe nobody reads fills
 and blocks Streamlit), Streamlit runs headless with usage statistics off (no first-run prompt),
