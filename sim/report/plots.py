@@ -29,6 +29,7 @@ from sim.report.words import (
     pool_colour,
     pool_words,
     possible_range,
+    run_name,
 )
 from sim.runner import Results
 
@@ -342,20 +343,6 @@ def frontier_figure(table: pd.DataFrame, kpis: Sequence[str], title: str) -> plt
     fig.suptitle(title)
     fig.tight_layout()
     return fig
-
-
-#: Overrides that say how long or where a run went, not which option it is.
-_NOT_THE_OPTION = ("run.", "hydra.", "scenario=")
-
-
-def run_name(scenario: str, overrides: Sequence[str] = ()) -> str:
-    """A run folder's option in its titles: the scenario and what its overrides changed.
-
-    Two runs of one scenario with different staffing must not carry the same title, so every
-    override that changes the model (not ``run.*`` or ``hydra.*``) is named.
-    """
-    changed = [o for o in overrides if not o.lstrip("+~").startswith(_NOT_THE_OPTION)]
-    return f"{scenario} with {', '.join(changed)}" if changed else scenario
 
 
 def write_plots(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 #: The KPI behind the headline sentence: the statutory one (docs/kpis.md).
 HEADLINE_KPI = "decision_within_1wd_pct"
@@ -220,6 +220,20 @@ def money(value: float) -> str:
     if abs(value) >= 1000:
         return f"£{round(value, -3):,.0f}"
     return f"£{value:,.0f}"
+
+
+#: Overrides that say how long or where a run went, not which option it is.
+_NOT_THE_OPTION = ("run.", "hydra.", "scenario=")
+
+
+def run_name(scenario: str, overrides: Sequence[str] = ()) -> str:
+    """A run folder's option in its titles: the scenario and what its overrides changed.
+
+    Two runs of one scenario with different staffing must not carry the same title, so every
+    override that changes the model (not ``run.*`` or ``hydra.*``) is named.
+    """
+    changed = [o for o in overrides if not o.lstrip("+~").startswith(_NOT_THE_OPTION)]
+    return f"{scenario} with {', '.join(changed)}" if changed else scenario
 
 
 def headline_sentence(

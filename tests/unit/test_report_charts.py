@@ -18,8 +18,9 @@ from matplotlib.colors import to_hex
 
 from sim.compose import load, run
 from sim.report import plots
+from sim.report.files import summary_markdown
 from sim.report.table import kpi_table
-from sim.report.words import change, number, plain, pool_colour, pool_words
+from sim.report.words import change, number, plain, pool_colour, pool_words, run_name
 
 TINY = ["run.replications=2", "run.horizon_days=7", "run.warmup_days=0", "run.drain_days=7"]
 
@@ -44,8 +45,8 @@ def test_numbers_are_written_in_their_units_and_changes_in_points() -> None:
 
 
 def test_two_runs_of_one_scenario_carry_different_titles(results) -> None:
-    one = plots.run_name("baseline", ["staffing.pools.social_workers.staff=14", "run.seed=1"])
-    other = plots.run_name("baseline", ["run.replications=3"])
+    one = run_name("baseline", ["staffing.pools.social_workers.staff=14", "run.seed=1"])
+    other = run_name("baseline", ["run.replications=3"])
     assert one == "baseline with staffing.pools.social_workers.staff=14"
     assert other == "baseline"
     titles = []
@@ -201,3 +202,15 @@ def test_the_printed_table_names_kpis_in_words_with_the_costs(results) -> None:
         high = ci.split(" – ")[-1]
         if kpi_label.endswith("(%)") and high != "–":
             assert float(high.rstrip("%")) <= 100.0, (kpi_label, ci)
+
+
+def test_the_run_folders_summary_opens_with_the_pages_sentence(results) -> None:
+    text = summary_markdown(results, ["staffing.pools.edt.staff=3", "run.seed=5"])
+    paragraphs = text.split("\n\n")
+    assert paragraphs[0] == "# baseline with staffing.pools.edt.staff=3"
+    assert paragraphs[1].startswith("Baseline with staffing.pools.edt.staff=3: ")
+    assert paragraphs[1].endswith("of contacts are decided within one working day.")
+    assert paragraphs[2].startswith("Its annual staff cost to the council is £")
+    assert "| decided within 1 working day (%) |" in text
+    assert "| staff cost per contact (£) |" in text
+    assert "percentage points" in text
