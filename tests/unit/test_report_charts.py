@@ -214,3 +214,49 @@ def test_the_run_folders_summary_opens_with_the_pages_sentence(results) -> None:
     assert "| decided within 1 working day (%) |" in text
     assert "| staff cost per contact (£) |" in text
     assert "percentage points" in text
+
+
+def test_the_sweep_table_shows_changes_in_points_and_pounds() -> None:
+    from sim.report.sweep import difference_table, interaction_lines
+
+    diffs = pd.DataFrame(
+        {
+            "job": [1, 1],
+            "kpi": ["decision_within_1wd_pct", "annual_staff_cost_gbp"],
+            "difference": [4.25, 108_400.0],
+            "ci_low": [1.0, 108_400.0],
+            "ci_high": [7.5, 108_400.0],
+            "real": [True, True],
+        }
+    )
+    base = SimpleNamespace(settings={"staffing": "current"}, name="0")
+    table = difference_table(base, diffs, ["staffing"])  # type: ignore[arg-type]
+    assert list(table.columns[1].cells) == [
+        "decided within 1 working day (%)",
+        "annual staff cost (council) (£ a year)",
+    ]
+    assert list(table.columns[2].cells) == ["+4.2 pp", "+£108,400"]
+    assert next(iter(table.columns[3].cells)) == "+1.0 pp to +7.5 pp"
+    contrast = pd.DataFrame(
+        [
+            {
+                "kpi": "decision_within_1wd_pct",
+                "change": "staffing=plus_2",
+                "under": "scenario=combined",
+                "instead_of": "scenario=baseline",
+                "effect_under": 2.0,
+                "effect_under_ci_low": 1.0,
+                "effect_under_ci_high": 3.0,
+                "effect_instead_of": 5.0,
+                "effect_instead_of_ci_low": 4.0,
+                "effect_instead_of_ci_high": 6.0,
+                "interaction": -3.0,
+                "ci_low": -4.5,
+                "ci_high": -1.5,
+                "real": True,
+            }
+        ]
+    )
+    (line,) = interaction_lines(contrast, "decision_within_1wd_pct")
+    assert line.startswith("decided within 1 working day (%): staffing=plus_2 adds +2.0 pp")
+    assert "interaction -3.0 pp (-4.5 pp to -1.5 pp; a real interaction)" in line
