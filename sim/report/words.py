@@ -110,6 +110,8 @@ def unit(kpi: str) -> str:
         return WORDS[kpi][1]
     if kpi.startswith("utilisation_"):
         return "% of on-duty time"
+    if kpi.startswith("caseload_mean_"):
+        return "cases per social worker"
     if kpi.startswith("annual_staff_cost") or kpi.endswith("cost_gbp"):
         return "£ a year"
     for suffix, words in (
@@ -130,6 +132,8 @@ def words(kpi: str) -> str:
         return WORDS[kpi][0]
     if kpi.startswith("utilisation_"):
         return f"utilisation of {pool_words(kpi.removeprefix('utilisation_'))}"
+    if kpi.startswith("caseload_mean_"):
+        return f"caseload, {kpi.removeprefix('caseload_mean_')} assessment team, mean"
     return kpi.replace("_gbp", "").replace("_pct", "").replace("_", " ")
 
 
