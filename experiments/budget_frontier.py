@@ -35,6 +35,7 @@ from sim.compose import add_config_dir, load
 from sim.errors import bad_input_exits
 from sim.progress import Progress
 from sim.report.plots import frontier_figure
+from sim.report.words import pounds
 from sim.runner import Results, simulate_replications
 
 from .common import OneLineParser, check_out, save_png, save_text, with_replications
@@ -213,8 +214,8 @@ def finance_csv(path: Path, frame: pd.DataFrame) -> None:
     write_atomic(path, lambda tmp: rounded.to_csv(tmp, index=False))
 
 
-def gbp(value: float) -> str:
-    return f"£{value:,.0f}"
+#: Whole pounds, as every report writes them (sim.report.words, the one number formatter).
+gbp = pounds
 
 
 def summary_markdown(

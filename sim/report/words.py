@@ -177,6 +177,11 @@ def plain(value: object, signed: bool = False) -> str:
     return f"{v:{sign}.2f}"
 
 
+def pounds(value: object) -> str:
+    """Whole pounds: ``£5,689,662`` (a cost in a table or a finance report)."""
+    return f"£{float(value):,.0f}" if _finite(value) else "–"  # type: ignore[arg-type]
+
+
 def number(value: object, kpi: str) -> str:
     """A KPI's value in its unit: whole pounds, one decimal for shares, two for days."""
     if not _finite(value):
@@ -184,7 +189,7 @@ def number(value: object, kpi: str) -> str:
     v = float(value)  # type: ignore[arg-type]
     u = unit(kpi)
     if u.startswith("£"):
-        return f"£{v:,.0f}"
+        return pounds(v)
     if kpi.startswith("utilisation_"):
         return f"{100 * v:.1f}%"
     if u == "%":
