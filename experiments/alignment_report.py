@@ -13,15 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from sim.config import RunConfig
 from sim.confirmation import Confirmation, ConfirmTry, recommended, target_met
 from sim.optimise import CONFIDENCE, Evaluation, Evaluator, SearchResult, Target
+from sim.report.plots import search_figure
 
 from .budget_frontier import finance_csv, gbp
 from .common import save_png, save_text
@@ -104,50 +101,6 @@ def confirmation_table(
         row["recommended"] = role != "today" and pick is not None and t.search is pick
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def figure(
-    table: pd.DataFrame,
-    targets: Sequence[Target],
-    confidence: float,
-    fresh: pd.DataFrame | None = None,
-) -> plt.Figure:
-    fig, axes = plt.subplots(1, len(targets), figsize=(6.5 * len(targets), 4.5), squeeze=False)
-    for ax, t in zip(axes[0], targets, strict=False):
-        cost = table["annual_staff_cost_gbp"] / 1e3
-        met = table["meets_targets"].astype(bool)
-        bound = table[f"{t.kpi}_bound"]
-        ax.scatter(cost[~met], bound[~met], c="tab:red", label="misses a target")
-        ax.scatter(cost[met], bound[met], c="tab:green", label="meets all targets")
-        for flag, marker, label in (("today", "s", "today's staffing"), ("chosen", "*", "chosen")):
-            rows = table[table[flag].astype(bool)]
-            ax.scatter(
-                rows["annual_staff_cost_gbp"] / 1e3,
-                rows[f"{t.kpi}_bound"],
-                s=220,
-                marker=marker,
-                facecolors="none" if marker == "s" else "k",
-                edgecolors="k",
-                label=label,
-            )
-        if fresh is not None:
-            ax.scatter(
-                fresh["annual_staff_cost_gbp"] / 1e3,
-                fresh[f"confirmation_{t.kpi}_bound"],
-                s=90,
-                marker="D",
-                facecolors="none",
-                edgecolors="tab:blue",
-                label="on fresh replications",
-            )
-        ax.axhline(t.value, ls="--", c="grey", label=f"target {t.op} {t.value:g}")
-        ax.set_xlabel("annual staff cost to the council (£k)")
-        ax.set_ylabel(f"{t.kpi}: one-sided {confidence:.0%} bound")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-    fig.suptitle("Staffings tried by the budget-alignment search")
-    fig.tight_layout()
-    return fig
 
 
 def _change(new: dict[str, int], old: dict[str, int]) -> str:
@@ -384,7 +337,7 @@ def write_report(
         pick = pick.assign(confirmed=None)
         (out / "confirmation.csv").unlink(missing_ok=True)  # not a stale one from another run
     finance_csv(out / "recommendation.csv", pick.assign(status=status(result, check)))
-    save_png(out / "frontier.png", figure(table, targets, args.confidence, fresh), dpi=120)
+    save_png(out / "frontier.png", search_figure(table, targets, args.confidence, fresh), dpi=120)
     text = summary_markdown(
         result,
         targets,

@@ -1,6 +1,6 @@
 """The attribution's report: a sentence that answers, a table per scenario, the parameters
 behind each mechanism with their parameters.md tags, ``decomposition.csv`` and a waterfall
-(:func:`experiments.common.waterfall_figure`). The numbers come from
+(:func:`sim.report.plots.waterfall_figure`). The numbers come from
 :func:`experiments.attribution.decompose`; nothing here runs a simulation."""
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from typing import Any
 import pandas as pd
 
 from sim.atomic import write_atomic
+from sim.report.plots import waterfall_figure
 
 from .attribution import Absent, Attribution, Changes
-from .common import save_png, save_text, waterfall_figure
+from .common import save_png, save_text
 
 
 def _num(value: Any, digits: int = 2) -> str:

@@ -46,12 +46,12 @@ from sim.optimise import (
     cheapest_staffing,
 )
 from sim.progress import clock, progress_mode
+from sim.report.plots import search_figure as figure
 
 from .alignment_report import (
     Alignment,
     confirmation_table,
     evaluations_table,
-    figure,
     kpi_columns,
     short,
     status,

@@ -26,10 +26,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from sim.analysis.compare import paired_differences
@@ -38,6 +34,8 @@ from sim.atomic import write_atomic
 from sim.compose import add_config_dir, load
 from sim.errors import bad_input_exits
 from sim.progress import Progress
+from sim.report.plots import frontier_figure
+from sim.report.words import pounds
 from sim.runner import Results, simulate_replications
 
 from .common import OneLineParser, check_out, save_png, save_text, with_replications
@@ -208,42 +206,6 @@ def marginal_values(p: Plan, progress: Progress | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def frontier_figure(table: pd.DataFrame, title: str) -> plt.Figure:
-    """Cost (x, £k) against each KPI with 95% CIs; the Pareto-efficient options joined."""
-    kpis = [k for k in KPIS if k in table and table[k].notna().any()]
-    fig, axes = plt.subplots(1, len(kpis), figsize=(6.5 * len(kpis), 4.5), squeeze=False)
-    for ax, kpi in zip(axes[0], kpis, strict=False):
-        cost = table["annual_staff_cost_gbp"] / 1e3
-        err = [table[kpi] - table[f"{kpi}_ci_low"], table[f"{kpi}_ci_high"] - table[kpi]]
-        for process, mine in table.groupby("process"):
-            idx = mine.index
-            ax.errorbar(
-                cost[idx],
-                table.loc[idx, kpi],
-                yerr=[e[idx] for e in err],
-                fmt="o",
-                alpha=0.6,
-                capsize=2,
-                label=str(process),
-            )
-        eff = table[table[f"pareto_{kpi}"]].sort_values("annual_staff_cost_gbp")
-        ax.plot(
-            eff["annual_staff_cost_gbp"] / 1e3,
-            eff[kpi],
-            "k-",
-            marker="*",
-            ms=10,
-            label="Pareto-efficient",
-        )
-        ax.set_xlabel("annual staff cost to the council (£k)")
-        ax.set_ylabel(f"{kpi} (mean, 95% CI)")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
-
-
 def finance_csv(path: Path, frame: pd.DataFrame) -> None:
     """A table finance can open as it is: whole pounds, KPIs to four decimals, no exponents."""
     money = [c for c in frame.columns if "_gbp" in str(c) and "_per_" not in str(c)]
@@ -252,8 +214,8 @@ def finance_csv(path: Path, frame: pd.DataFrame) -> None:
     write_atomic(path, lambda tmp: rounded.to_csv(tmp, index=False))
 
 
-def gbp(value: float) -> str:
-    return f"£{value:,.0f}"
+#: Whole pounds, as every report writes them (sim.report.words, the one number formatter).
+gbp = pounds
 
 
 def summary_markdown(
@@ -366,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
     finance_csv(out / "frontier.csv", table)
     finance_csv(out / "marginal_value.csv", marginal)
     finance_csv(out / "staff_costs.csv", costs)
-    figure = frontier_figure(table, "Staff cost against statutory timescales")
+    figure = frontier_figure(table, KPIS, "Staff cost against statutory timescales")
     save_png(out / "frontier.png", figure, dpi=120)
     save_text(out / "summary.md", summary_markdown(table, marginal, costs, p, args.tiny))
     print(f"wrote {out}/summary.md")

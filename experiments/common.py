@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
-import math
 import os
 import sys
 from collections.abc import Sequence
@@ -27,11 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 from sim.analysis.compare import paired_differences
@@ -39,7 +34,18 @@ from sim.atomic import write_atomic
 from sim.compose import add_config_dir, load
 from sim.errors import EXIT_BAD_INPUT, ConfigError, bad_input_exits
 from sim.progress import Progress
-from sim.report.table import queue_table
+from sim.report import plots
+from sim.report.words import (
+    COST_KPI,
+    HEADLINE_KPI,
+    change,
+    clipped,
+    cost_words,
+    headline_sentence,
+    label,
+    number,
+    words,
+)
 from sim.runner import Results, simulate_replications
 
 TINY = [
@@ -120,8 +126,12 @@ def differences(results: dict[str, Results], baseline: str, kpis: Sequence[str])
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _fmt(value: float, digits: int = 2) -> str:
-    return "–" if value is None or not math.isfinite(value) else f"{value:,.{digits}f}"
+def _cost_beside(diffs: pd.DataFrame, option: str) -> str:
+    """The option's paired change in the annual staff cost, to sit beside its other changes."""
+    row = diffs[(diffs["option"] == option) & (diffs["kpi"] == COST_KPI)]
+    if row.empty:
+        return ""
+    return f", and {cost_words(float(row.iloc[0]['difference']))}"
 
 
 def headline(experiment: Experiment, diffs: pd.DataFrame, kpi: str) -> str:
@@ -131,11 +141,43 @@ def headline(experiment: Experiment, diffs: pd.DataFrame, kpi: str) -> str:
     parts = []
     for _, row in diffs[diffs["kpi"] == kpi].iterrows():
         verdict = "a real change" if row["real"] else "not distinguishable from no change"
+        ci = f"{change(row['ci_low'], kpi)} to {change(row['ci_high'], kpi)}"
         parts.append(
-            f"**{row['option']}** changes `{kpi}` by {_fmt(row['difference'])} "
-            f"(95% CI {_fmt(row['ci_low'])} to {_fmt(row['ci_high'])}; {verdict})"
+            f"**{row['option']}** changes {words(kpi)} by {change(row['difference'], kpi)} "
+            f"(95% CI {ci}; {verdict}){_cost_beside(diffs, str(row['option']))}"
         )
     return "Compared with the baseline, " + "; ".join(parts) + "."
+
+
+def headline_sentences(
+    results: dict[str, Results], baseline: str, diffs: pd.DataFrame
+) -> list[str]:
+    """The page's plain sentence (sim.report.words) for each option against the baseline."""
+    base = results[baseline].summary.get(HEADLINE_KPI)
+    if base is None:
+        return []
+    out = []
+    for name, res in results.items():
+        if name == baseline or HEADLINE_KPI not in res.summary:
+            continue
+        mine = diffs[diffs["option"] == name].set_index("kpi")
+        if HEADLINE_KPI not in mine.index:
+            continue
+        cost = mine["difference"].get(COST_KPI)
+        diff = {
+            str(k): float(v)
+            for k, v in mine.loc[HEADLINE_KPI, ["difference", "ci_low", "ci_high"]].items()
+        }
+        out.append(
+            headline_sentence(
+                name.replace("_", " "),
+                res.summary[HEADLINE_KPI],
+                base,
+                diff,
+                None if cost is None else float(cost),
+            )
+        )
+    return out
 
 
 def summary_markdown(
@@ -149,9 +191,11 @@ def summary_markdown(
     baseline = experiment.options[0].name
     any_result = next(iter(results.values()))
     run = any_result.config.run
+    sentences = headline_sentences(results, baseline, diffs)
     lines = [
         f"# {experiment.name.replace('_', ' ').capitalize()}",
         "",
+        *[line for sentence in sentences for line in (sentence, "")],
         f"**Question.** {experiment.question}",
         "",
         f"**Answer.** {headline(experiment, diffs, experiment.kpis[0])}",
@@ -159,7 +203,8 @@ def summary_markdown(
         f"{run.replications} replications per option, {run.horizon_days:g} measured days after "
         f"{run.warmup_days:g} days of warm-up, seed {run.seed}; every option sees the same "
         "contacts (common random numbers), so differences are paired. A difference is *real* "
-        "when its 95% confidence interval excludes zero.",
+        "when its 95% confidence interval excludes zero; a change in a share is in percentage "
+        "points (pp).",
         "",
         "## Options",
         "",
@@ -179,15 +224,18 @@ def summary_markdown(
                 cells.append("–")
                 continue
             r = row.iloc[0]
-            cells.append(f"{_fmt(r['mean'])} ({_fmt(r['ci95_low'])}–{_fmt(r['ci95_high'])})")
-        lines.append(f"| `{kpi}` | " + " | ".join(cells) + " |")
+            low, high = clipped(kpi, r["ci95_low"], r["ci95_high"])
+            cells.append(f"{number(r['mean'], kpi)} ({number(low, kpi)} to {number(high, kpi)})")
+        lines.append(f"| {label(kpi)} | " + " | ".join(cells) + " |")
     if not diffs.empty:
         lines += ["", f"## Differences from {baseline} (paired, 95% CI)", ""]
         lines += ["| option | KPI | difference | 95% CI | real |", "|---|---|---|---|---|"]
         for _, d in diffs[diffs["kpi"].isin(experiment.kpis)].iterrows():
+            k = str(d["kpi"])
             lines.append(
-                f"| {d['option']} | `{d['kpi']}` | {_fmt(d['difference'])} | "
-                f"{_fmt(d['ci_low'])} to {_fmt(d['ci_high'])} | {'yes' if d['real'] else 'no'} |"
+                f"| {d['option']} | {label(k)} | {change(d['difference'], k)} | "
+                f"{change(d['ci_low'], k)} to {change(d['ci_high'], k)} | "
+                f"{'yes' if d['real'] else 'no'} |"
             )
     lines += [
         "",
@@ -201,139 +249,7 @@ def summary_markdown(
     return "\n".join(lines)
 
 
-# -- figures --------------------------------------------------------------------------------
-def kpi_figure(experiment: Experiment, tidy: pd.DataFrame) -> plt.Figure:
-    """Mean and 95% CI of each KPI by option, one panel per KPI."""
-    kpis = [k for k in experiment.kpis if k in set(tidy["kpi"])]
-    fig, axes = plt.subplots(len(kpis), 1, figsize=(8, 2.2 * len(kpis) + 0.5), squeeze=False)
-    for ax, kpi in zip(axes[:, 0], kpis, strict=True):
-        rows = tidy[tidy["kpi"] == kpi]
-        y = np.arange(len(rows))
-        err = np.nan_to_num(
-            np.vstack([rows["mean"] - rows["ci95_low"], rows["ci95_high"] - rows["mean"]])
-        )
-        ax.errorbar(rows["mean"], y, xerr=err, fmt="o", color="#4477aa", capsize=4)
-        ax.set_yticks(y, rows["option"])
-        ax.set_title(kpi, fontsize="medium")
-    fig.suptitle(experiment.name.replace("_", " "))
-    fig.tight_layout()
-    return fig
-
-
-def decision_figure(results: dict[str, Results]) -> plt.Figure:
-    """The distribution of working days to decision by option (cumulative share)."""
-    fig, ax = plt.subplots(figsize=(8, 4))
-    for name, res in results.items():
-        days = np.sort(res.decisions["decision_working_days"].dropna().to_numpy())
-        if days.size:
-            ax.plot(days, np.arange(1, days.size + 1) / days.size, label=name)
-    ax.axvline(1.0, color="#cc3311", linestyle="--", label="1 working day")
-    ax.set_xlim(0, 4)
-    ax.set_xlabel("working days from contact to decision")
-    ax.set_ylabel("share of contacts decided")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    return fig
-
-
-def queue_figure(results: dict[str, Results], pool: str = "social_workers") -> plt.Figure:
-    """Contacts waiting for a pool across a typical week, by option."""
-    fig, ax = plt.subplots(figsize=(9, 4))
-    for name, res in results.items():
-        table = queue_table(res)
-        rows = table[table["pool"] == pool]
-        ax.plot(rows["hour_of_week"], rows["waiting_mean"], label=name)
-    ax.set_xticks(range(0, 169, 24), ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", ""])
-    ax.set_xlabel("hour of the week")
-    ax.set_ylabel(f"waiting for {pool} (mean)")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    return fig
-
-
-def utilisation_figure(results: dict[str, Results]) -> plt.Figure:
-    """Utilisation of each front-door pool by option, with 95% CIs."""
-    pools = ("managers", "social_workers", "practice_support")
-    fig, ax = plt.subplots(figsize=(8, 4))
-    width = 0.8 / max(len(results), 1)
-    for i, (name, res) in enumerate(results.items()):
-        stats = [res.summary.get(f"utilisation_{p}") for p in pools]
-        means = np.array([s["mean"] if s else np.nan for s in stats])
-        lows = np.array([s["ci95_low"] if s else np.nan for s in stats])
-        highs = np.array([s["ci95_high"] if s else np.nan for s in stats])
-        err = np.nan_to_num(np.vstack([means - lows, highs - means]))
-        x = np.arange(len(pools)) + i * width
-        ax.bar(x, 100 * means, width, yerr=100 * err, capsize=3, label=name)
-    ax.set_xticks(np.arange(len(pools)) + 0.4 - width / 2, pools)
-    ax.set_ylabel("utilisation, % of on-duty time")
-    ax.set_ylim(0, 100)
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    return fig
-
-
-def waterfall_figure(table: pd.DataFrame, kpis: Sequence[str], title: str) -> plt.Figure:
-    """Each option's paired effect built up from its mechanisms: one column per option, one
-    row per KPI, so a leader sees which mechanism carries the total.
-
-    ``table`` (e.g. ``decomposition.csv``) has ``scenario``, ``kind`` (``step`` — in the order
-    switched on —, ``total`` or ``alone``), ``mechanism``, ``label``, ``kpi``, ``difference``,
-    ``ci_low`` and ``ci_high``. A step is a bar floating from the sum of the steps before it,
-    with its own 95% CI; the total is drawn from zero; a hollow diamond, drawn from the same
-    base, marks the mechanism's effect when switched on alone from the baseline, so the gap
-    between diamond and bar top is the order effect.
-    """
-    scenarios = list(dict.fromkeys(table.loc[table["kind"] == "step", "scenario"]))
-    fig, axes = plt.subplots(
-        len(kpis), len(scenarios), figsize=(4.2 * len(scenarios), 3.2 * len(kpis)), squeeze=False
-    )
-    alone = table[table["kind"] == "alone"]
-    for row, kpi in enumerate(kpis):
-        for col, scenario in enumerate(scenarios):
-            ax = axes[row, col]
-            rows = table[(table["scenario"] == scenario) & (table["kpi"] == kpi)]
-            steps, total = rows[rows["kind"] == "step"], rows[rows["kind"] == "total"]
-            bottoms = np.concatenate([[0.0], np.cumsum(steps["difference"].to_numpy())[:-1]])
-            x = np.arange(len(steps))
-            colours = ["#4477aa" if d >= 0 else "#cc3311" for d in steps["difference"]]
-            err = np.nan_to_num(
-                np.vstack(
-                    [steps["difference"] - steps["ci_low"], steps["ci_high"] - steps["difference"]]
-                )
-            )
-            tops = bottoms + steps["difference"].to_numpy()
-            ax.bar(x, steps["difference"], bottom=bottoms, color=colours, width=0.6)
-            ax.errorbar(x, tops, yerr=err, fmt="none", color="black", capsize=3)
-            alone_here = alone[alone["kpi"] == kpi].set_index("mechanism")["difference"]
-            marks = bottoms + np.array([alone_here.get(m, np.nan) for m in steps["mechanism"]])
-            ax.plot(x, marks, "D", mfc="none", color="#222222", label="the step if alone")
-            if not total.empty:
-                t = total.iloc[0]
-                ax.bar(len(steps), t["difference"], color="#bbbbbb", width=0.6)
-                t_err = [[t["difference"] - t["ci_low"]], [t["ci_high"] - t["difference"]]]
-                ax.errorbar(
-                    len(steps),
-                    t["difference"],
-                    yerr=np.nan_to_num(t_err),
-                    fmt="none",
-                    color="black",
-                    capsize=3,
-                )
-            ax.axhline(0.0, color="#888888", linewidth=0.8)
-            ax.set_xticks(
-                np.arange(len(steps) + (not total.empty)),
-                [*steps["label"], *(["total"] if not total.empty else [])],
-                rotation=30,
-                ha="right",
-                fontsize="small",
-            )
-            ax.set_title(f"{scenario}\n{kpi}", fontsize="small")
-    axes[0, 0].legend(fontsize="x-small")
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
-
-
+# -- writing ----------------------------------------------------------------------------------
 def save_png(path: Path, fig: plt.Figure, dpi: int = 110) -> Path:
     """Write a figure atomically and close it (a report makes many)."""
     write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png"))
@@ -374,10 +290,12 @@ def write_report(
     ):
         write_atomic(out / filename, lambda p, f=frame: f.to_csv(p, index=False))
     save_text(out / "summary.md", summary_markdown(experiment, results, tidy, diffs, settings))
-    save_png(out / "kpis.png", kpi_figure(experiment, tidy))
-    save_png(out / "decision_times.png", decision_figure(results))
-    save_png(out / "queues.png", queue_figure(results))
-    save_png(out / "utilisation.png", utilisation_figure(results))
+    # The figures are the run folder's and the page's (sim.report.plots), titled by the options.
+    title = experiment.name.replace("_", " ").capitalize()
+    save_png(out / "kpis.png", plots.kpi_figure(tidy, experiment.kpis, title))
+    save_png(out / "decision_times.png", plots.decision_times_figure(results))
+    save_png(out / "queues.png", plots.queue_figure(results))
+    save_png(out / "utilisation.png", plots.utilisation_figure(results))
     return out / "summary.md"
 
 

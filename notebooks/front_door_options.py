@@ -34,10 +34,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.common import FULL, kpi_figure, run_options, tidy_results, write_report
+from experiments.common import FULL, run_options, tidy_results, write_report
 from experiments.front_door_options import EXPERIMENT
 from sim.analysis.compare import paired_differences
 from sim.atomic import write_atomic
+from sim.report.plots import kpi_figure
 
 pd.set_option("display.width", 120)
 for option in EXPERIMENT.options:
@@ -108,7 +109,7 @@ print(sentence("Adding simplified requests to the integrated front door", both))
 # `queues.png` and `utilisation.png`.
 
 # %%
-fig = kpi_figure(EXPERIMENT, tidy_results(results, EXPERIMENT.kpis))
+fig = kpi_figure(tidy_results(results, EXPERIMENT.kpis), EXPERIMENT.kpis, "Front door options")
 path = write_atomic(
     Path("figures") / "front_door_options.png", lambda tmp: fig.savefig(tmp, dpi=90, format="png")
 )

@@ -36,6 +36,7 @@ STATUS = "status.json"
 #: after it fails, so a folder never mixes two runs' results or shows a failed run's partial ones.
 OUTPUTS = (
     "summary.json",
+    "summary.md",
     "replications.csv",
     "replications_search.csv",
     "queue_by_hour_of_week.csv",

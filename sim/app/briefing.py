@@ -7,47 +7,15 @@ what the run was. It is built from :class:`sim.app.answer.Answer` alone.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from sim.app.answer import Answer
-from sim.report.words import unit
+from sim.report.words import change, number
 
 
 def results_csv(answer: Answer) -> str:
     """The page's KPI table (today, the option, the paired change, 95% CIs) as CSV text."""
     return answer.table().to_csv(index=False, float_format="%.4f")
-
-
-def number(value: float, kpi: str) -> str:
-    """A KPI value as a leader reads it: whole pounds, one decimal for shares and days."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    u = unit(kpi)
-    if u.startswith("£"):
-        return f"£{value:,.0f}"
-    if kpi.startswith("utilisation_"):
-        return f"{100 * value:.0f}%"
-    if u == "%":
-        return f"{value:.1f}%"
-    if u == "contacts":
-        return f"{value:,.0f}"
-    return f"{value:.2f}"
-
-
-def change(value: float, kpi: str) -> str:
-    """A paired change: percentage points for shares, pounds for costs."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    u = unit(kpi)
-    if kpi.startswith("utilisation_"):
-        return f"{100 * value:+.1f} pp"
-    if u == "%":
-        return f"{value:+.1f} pp"
-    if u.startswith("£"):
-        return f"{'+' if value >= 0 else '−'}£{abs(value):,.0f}"
-    return f"{value:+.2f}"
 
 
 def _interval(row: pd.Series, name: str, kpi: str, fmt: object) -> str:

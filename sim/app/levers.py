@@ -48,6 +48,17 @@ DEFAULT_HORIZON_DAYS = 91
 WARMUP_DAYS = 364
 DRAIN_DAYS = 28
 
+#: What the page's "How long to simulate" widgets allow: ``{setting: (lowest, highest)}``.
+SETTING_RANGES: dict[str, tuple[int, int]] = {
+    "replications": (2, 50),
+    "horizon_days": (7, 730),
+    "warmup_days": (0, 1100),
+}
+
+#: How ``frontdoor-app --replications … --horizon-days … --warmup-days …`` tells the page (run
+#: in the same process by Streamlit) its first settings: ``"replications,horizon,warmup"``.
+SETTINGS_ENV = "FRONTDOOR_APP_SETTINGS"
+
 
 @dataclass(frozen=True)
 class Levers:
@@ -71,6 +82,28 @@ class RunSettings:
     warmup_days: int = WARMUP_DAYS
     drain_days: int = DRAIN_DAYS
     seed: int | None = None
+
+
+def first_settings(text: str | None) -> RunSettings:
+    """The settings the page opens with: the defaults, or those ``frontdoor-app`` was given.
+
+    ``text`` is :data:`SETTINGS_ENV`'s value. A short run lets a browser test (or a slow
+    machine) get its first answer in seconds; a leader can still lengthen it on the page.
+    """
+    if not text:
+        return RunSettings()
+    parts = text.split(",")
+    names = tuple(SETTING_RANGES)
+    if len(parts) != len(names) or not all(p.strip().isdigit() for p in parts):
+        raise ConfigError(
+            SETTINGS_ENV, text, "must be three whole numbers: replications,horizon,warmup"
+        )
+    values = dict(zip(names, (int(p) for p in parts), strict=True))
+    for name, value in values.items():
+        low, high = SETTING_RANGES[name]
+        if not low <= value <= high:
+            raise ConfigError(f"run.{name}", value, f"must be {low}–{high} on the page")
+    return RunSettings(**values)
 
 
 def today(spec: Config) -> Levers:

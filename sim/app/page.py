@@ -7,6 +7,7 @@ levers map to overrides in :mod:`sim.app.levers`. This file only lays the page o
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import cast
 
@@ -15,15 +16,15 @@ import pandas as pd
 import streamlit as st
 
 from sim.app.answer import PRESETS, Answer, RunCache, answer, presets
-from sim.app.briefing import briefing_markdown, change, number, results_csv
+from sim.app.briefing import briefing_markdown, results_csv
 from sim.app.levers import (
-    DEFAULT_HORIZON_DAYS,
-    DEFAULT_REPLICATIONS,
     OPENING_HOURS,
-    WARMUP_DAYS,
+    SETTING_RANGES,
+    SETTINGS_ENV,
     Levers,
     RunSettings,
     describe,
+    first_settings,
     lever_sentence,
     overrides,
     replace,
@@ -32,7 +33,7 @@ from sim.app.levers import (
 from sim.compose import load
 from sim.errors import ConfigError
 from sim.report import plots
-from sim.report.words import pool_words
+from sim.report.words import change, number, pool_words
 
 BUDGET_DIR = Path("reports/budget_alignment")
 FRONTIER_DIR = Path("reports/budget_frontier")
@@ -101,10 +102,17 @@ def levers_from_sidebar(base: Levers) -> tuple[Levers, RunSettings]:
         key="police_training",
         help="Learnt over about nine months, so a short measured period sees part of it.",
     )
+    first = first_settings(os.environ.get(SETTINGS_ENV))
     with bar.expander("How long to simulate"):
-        reps = st.number_input("Replications", 2, 50, DEFAULT_REPLICATIONS, key="replications")
-        horizon = st.number_input("Measured days", 7, 730, DEFAULT_HORIZON_DAYS, key="horizon")
-        warmup = st.number_input("Warm-up days", 0, 1100, WARMUP_DAYS, key="warmup")
+        reps = st.number_input(
+            "Replications", *SETTING_RANGES["replications"], first.replications, key="replications"
+        )
+        horizon = st.number_input(
+            "Measured days", *SETTING_RANGES["horizon_days"], first.horizon_days, key="horizon"
+        )
+        warmup = st.number_input(
+            "Warm-up days", *SETTING_RANGES["warmup_days"], first.warmup_days, key="warmup"
+        )
         st.caption(
             "More replications or days give narrower intervals and take longer "
             "(docs/app.md). Today and the option always share the same settings."

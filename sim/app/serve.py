@@ -2,18 +2,28 @@
 
 Bound to 127.0.0.1 unless ``--address`` says otherwise, Streamlit's usage statistics off, no
 browser opened and nothing fetched from the internet. A port already in use is one line and exit
-status 2, before Streamlit starts (its own message is a traceback).
+status 2, before Streamlit starts (its own message is a traceback). ``--replications``,
+``--horizon-days`` and ``--warmup-days`` set the page's first run (a short one for the browser
+test or a slow machine); a leader can still change them on the page.
 """
 
 from __future__ import annotations
 
 import argparse
 import errno
+import os
 import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.app.levers import (
+    DEFAULT_HORIZON_DAYS,
+    DEFAULT_REPLICATIONS,
+    SETTING_RANGES,
+    SETTINGS_ENV,
+    WARMUP_DAYS,
+)
 from sim.errors import EXIT_BAD_INPUT
 
 PAGE = Path(__file__).with_name("page.py")
@@ -51,6 +61,19 @@ def parser() -> argparse.ArgumentParser:
         default="127.0.0.1",
         help="default 127.0.0.1 (this machine only); 0.0.0.0 would serve the whole network",
     )
+    for flag, name, default in (
+        ("--replications", "replications", DEFAULT_REPLICATIONS),
+        ("--horizon-days", "horizon_days", DEFAULT_HORIZON_DAYS),
+        ("--warmup-days", "warmup_days", WARMUP_DAYS),
+    ):
+        low, high = SETTING_RANGES[name]
+        p.add_argument(
+            flag,
+            type=int,
+            default=default,
+            help=f"the page's first setting ({low}–{high}, default {default}); "
+            "a leader can change it on the page",
+        )
     return p
 
 
@@ -75,6 +98,18 @@ def main(argv: Sequence[str] | None = None) -> None:
             file=sys.stderr,
         )
         raise SystemExit(EXIT_BAD_INPUT)
+    for name, value in (
+        ("replications", args.replications),
+        ("horizon-days", args.horizon_days),
+        ("warmup-days", args.warmup_days),
+    ):
+        low, high = SETTING_RANGES[name.replace("-", "_")]
+        if not low <= value <= high:
+            print(
+                f"frontdoor-app: error: --{name}: {value} is not allowed; must be {low}–{high}",
+                file=sys.stderr,
+            )
+            raise SystemExit(EXIT_BAD_INPUT)
     if not port_free(args.address, args.port):
         print(
             f"frontdoor-app: error: --port: {args.port} is already in use on {args.address}; "
@@ -92,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         raise SystemExit(EXIT_BAD_INPUT) from None
     print(f"The front-door page: http://{args.address}:{args.port}  (Ctrl+C stops it)", flush=True)
+    # Streamlit runs the page in this process, so it reads its first settings from here.
+    os.environ[SETTINGS_ENV] = f"{args.replications},{args.horizon_days},{args.warmup_days}"
     sys.argv = streamlit_argv(args.address, args.port)
     raise SystemExit(streamlit_cli.main())
 

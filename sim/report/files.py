@@ -1,4 +1,5 @@
-"""The run folder: ``summary.json``, ``replications.csv``, ``events.parquet`` and plots.
+"""The run folder: ``summary.json``, ``summary.md``, ``replications.csv``, ``events.parquet``
+and plots.
 
 Every file is written atomically — to a temporary name in the same folder, then renamed — so a
 crash or an interrupted job never leaves a half-written file that looks complete. Who owns the
@@ -16,7 +17,17 @@ from typing import Any
 
 from sim.atomic import write_atomic
 from sim.provenance import provenance
-from sim.report.table import queue_table
+from sim.report.table import HEADLINE, queue_table
+from sim.report.words import (
+    COST_KPI,
+    HEADLINE_KPI,
+    clipped,
+    headline_sentence,
+    label,
+    money,
+    number,
+    run_name,
+)
 from sim.runner import Results
 
 
@@ -49,6 +60,38 @@ def summary_document(
     return _json_safe(document)
 
 
+def summary_markdown(results: Results, overrides: list[str] | None = None) -> str:
+    """``summary.md``: the page's plain sentence first, then the headline KPIs in words.
+
+    One run compares with nothing, so it states levels (95% CIs cut to what is possible;
+    ``summary.json`` keeps them raw); a change — in percentage points, beside its cost — is the
+    page's, an experiment's or a sweep's paired comparison on the same seeds.
+    """
+    name = run_name(results.scenario, overrides or ())
+    s = results.summary
+    lines = [f"# {name}", ""]
+    if HEADLINE_KPI in s:
+        lines += [headline_sentence(name, s[HEADLINE_KPI]), ""]
+    if COST_KPI in s:
+        lines += [f"Its annual staff cost to the council is {money(s[COST_KPI]['mean'])}.", ""]
+    lines += ["| measure | mean | 95% CI |", "|---|---:|---:|"]
+    for kpi in [k for k in HEADLINE if k in s]:
+        low, high = clipped(kpi, s[kpi]["ci95_low"], s[kpi]["ci95_high"])
+        ci = f"{number(low, kpi)} to {number(high, kpi)}"
+        lines.append(f"| {label(kpi)} | {number(s[kpi]['mean'], kpi)} | {ci} |")
+    run = results.config.run
+    lines += [
+        "",
+        f"{run.replications} replications of {run.horizon_days:g} measured days after "
+        f"{run.warmup_days:g} days' warm-up, seed {run.seed}. Every KPI is in `summary.json` by "
+        "name. To see what a change does, run it beside this one on the same seeds (the "
+        "leaders' page, an experiment or a sweep): changes in shares are then given in "
+        "percentage points, with the change in cost beside them.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def write_run(
     results: Results,
     folder: Path,
@@ -73,6 +116,8 @@ def write_run(
         written["replication_search"] = write_atomic(
             folder / "replications_search.csv", lambda p: report.table.to_csv(p, index=False)
         )
+    markdown = summary_markdown(results, overrides)
+    written["summary_md"] = write_atomic(folder / "summary.md", lambda p: _write_text(p, markdown))
     queues = queue_table(results)
     written["queues"] = write_atomic(
         folder / "queue_by_hour_of_week.csv", lambda p: queues.to_csv(p, index=False)
@@ -87,5 +132,5 @@ def write_run(
 
         written["events"] = write_atomic(folder / "events.parquet", copy_log)
     if results.config.run.plots:
-        written.update(write_plots(results, folder, write_atomic))
+        written.update(write_plots(results, folder, write_atomic, overrides or ()))
     return written

@@ -9,8 +9,10 @@ tables made from them); they compute no KPI of their own. Matplotlib runs headle
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import matplotlib
 
@@ -26,6 +28,8 @@ from sim.report.words import (
     label,
     pool_colour,
     pool_words,
+    possible_range,
+    run_name,
 )
 from sim.runner import Results
 
@@ -39,12 +43,12 @@ TARGET_COLOUR = "#CC3311"
 FRONT_DOOR_POOLS = ("managers", "social_workers", "practice_support", "edt")
 
 
-def names_title(what: str, runs: Runs) -> str:
-    """``what: option A vs option B`` — every title names what it shows."""
-    return f"{what}: {' vs '.join(runs)}"
+def names_title(what: str, runs: Runs, width: int = 72) -> str:
+    """``what: option A vs option B`` — every title names what it shows, wrapped to fit."""
+    return textwrap.fill(f"{what}: {' vs '.join(runs)}", width)
 
 
-def _legend_outside(ax: plt.Axes, **kwargs: object) -> None:
+def legend_outside(ax: plt.Axes, **kwargs: object) -> None:
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", **kwargs)
 
 
@@ -77,7 +81,7 @@ def decision_times_figure(runs: Runs, upper_days: float | None = None) -> plt.Fi
     ax.set_xlabel(f"working days from contact to decision (last bar: {upper:g} or more)")
     ax.set_ylabel("contacts decided (%)")
     ax.set_title(names_title("Time to decision", runs))
-    _legend_outside(ax)
+    legend_outside(ax)
     fig.tight_layout()
     return fig
 
@@ -118,7 +122,7 @@ def utilisation_figure(runs: Runs, pools: Sequence[str] | None = None) -> plt.Fi
     ax.set_xlabel("utilisation (% of on-duty time, 95% CI)")
     ax.set_title(names_title("Staff utilisation", runs))
     if len(runs) > 1:
-        _legend_outside(ax)
+        legend_outside(ax)
     fig.tight_layout()
     return fig
 
@@ -148,7 +152,7 @@ def queue_figure(runs: Runs, pools: Sequence[str] | None = None) -> plt.Figure:
     ax.set_xlabel("hour of the week")
     ax.set_ylabel("contacts waiting (mean)")
     ax.set_title(names_title("Queues across a typical week", runs))
-    _legend_outside(ax)
+    legend_outside(ax)
     fig.tight_layout()
     return fig
 
@@ -163,33 +167,192 @@ def kpi_figure(tidy: pd.DataFrame, kpis: Sequence[str], title: str) -> plt.Figur
     fig, axes = plt.subplots(
         len(kpis),
         1,
-        figsize=(8.5, 1.0 + 0.45 * len(tidy) / max(len(kpis), 1) * len(kpis) + 0.9 * len(kpis)),
+        figsize=(8.5, 1.0 + 0.3 * len(tidy[tidy["kpi"].isin(kpis)]) + 0.7 * len(kpis)),
         squeeze=False,
     )
     for ax, kpi in zip(axes[:, 0], kpis, strict=True):
         rows = tidy[tidy["kpi"] == kpi]
         y = np.arange(len(rows))
+        # Utilisation is kept as a fraction; its label says % of on-duty time, so draw it so.
+        scale = 100.0 if kpi.startswith("utilisation_") else 1.0
         bounds = [
             clipped(kpi, lo, hi) for lo, hi in zip(rows["ci95_low"], rows["ci95_high"], strict=True)
         ]
-        low = np.array([b[0] for b in bounds])
-        high = np.array([b[1] for b in bounds])
-        err = np.nan_to_num(np.vstack([rows["mean"] - low, high - rows["mean"]]))
-        ax.errorbar(rows["mean"], y, xerr=err, fmt="o", color=OPTION_COLOURS[0], capsize=4)
+        mean = scale * rows["mean"].to_numpy(dtype=float)
+        low = scale * np.array([b[0] for b in bounds])
+        high = scale * np.array([b[1] for b in bounds])
+        err = np.nan_to_num(np.vstack([mean - low, high - mean]))
+        ax.errorbar(mean, y, xerr=err, fmt="o", color=OPTION_COLOURS[0], capsize=4)
+        heading = label(kpi)
         if kpi in TARGETS:
             value, words = TARGETS[kpi]
-            ax.axvline(value, color=TARGET_COLOUR, linestyle="--", label=f"target {words}")
-            ax.legend(loc="lower right", fontsize="x-small")
+            ax.axvline(value, color=TARGET_COLOUR, linestyle="--")
+            heading += f"; dashed line: target {words}"
         ax.set_yticks(y, rows["option"])
-        ax.set_title(label(kpi), fontsize="medium")
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        ax.set_title(heading, fontsize="medium")
+    fig.suptitle(title)
+    fig.tight_layout(rect=(0.0, 0.0, 1.0, 1.0 - 0.3 / fig.get_figheight()))
+    return fig
+
+
+def waterfall_figure(table: pd.DataFrame, kpis: Sequence[str], title: str) -> plt.Figure:
+    """Each option's paired effect built up from its mechanisms: one column per option, one
+    row per KPI, so a leader sees which mechanism carries the total.
+
+    ``table`` (e.g. ``decomposition.csv``) has ``scenario``, ``kind`` (``step`` — in the order
+    switched on —, ``total`` or ``alone``), ``mechanism``, ``label``, ``kpi``, ``difference``,
+    ``ci_low`` and ``ci_high``. A step is a bar floating from the sum of the steps before it,
+    with its own 95% CI; the total is drawn from zero; a hollow diamond, drawn from the same
+    base, marks the mechanism's effect when switched on alone from the baseline, so the gap
+    between diamond and bar top is the order effect.
+    """
+    scenarios = list(dict.fromkeys(table.loc[table["kind"] == "step", "scenario"]))
+    fig, axes = plt.subplots(
+        len(kpis), len(scenarios), figsize=(4.2 * len(scenarios), 3.2 * len(kpis)), squeeze=False
+    )
+    alone = table[table["kind"] == "alone"]
+    for row, kpi in enumerate(kpis):
+        for col, scenario in enumerate(scenarios):
+            ax = axes[row, col]
+            rows = table[(table["scenario"] == scenario) & (table["kpi"] == kpi)]
+            steps, total = rows[rows["kind"] == "step"], rows[rows["kind"] == "total"]
+            bottoms = np.concatenate([[0.0], np.cumsum(steps["difference"].to_numpy())[:-1]])
+            x = np.arange(len(steps))
+            colours = [OPTION_COLOURS[0] if d >= 0 else TARGET_COLOUR for d in steps["difference"]]
+            err = np.nan_to_num(
+                np.vstack(
+                    [steps["difference"] - steps["ci_low"], steps["ci_high"] - steps["difference"]]
+                )
+            )
+            tops = bottoms + steps["difference"].to_numpy()
+            ax.bar(x, steps["difference"], bottom=bottoms, color=colours, width=0.6)
+            ax.errorbar(x, tops, yerr=err, fmt="none", color="black", capsize=3)
+            alone_here = alone[alone["kpi"] == kpi].set_index("mechanism")["difference"]
+            marks = bottoms + np.array([alone_here.get(m, np.nan) for m in steps["mechanism"]])
+            ax.plot(x, marks, "D", mfc="none", color="#222222", label="the step if alone")
+            if not total.empty:
+                t = total.iloc[0]
+                ax.bar(len(steps), t["difference"], color="#bbbbbb", width=0.6)
+                t_err = [[t["difference"] - t["ci_low"]], [t["ci_high"] - t["difference"]]]
+                ax.errorbar(
+                    len(steps),
+                    t["difference"],
+                    yerr=np.nan_to_num(t_err),
+                    fmt="none",
+                    color="black",
+                    capsize=3,
+                )
+            ax.axhline(0.0, color="#888888", linewidth=0.8)
+            ax.set_xticks(
+                np.arange(len(steps) + (not total.empty)),
+                [*steps["label"], *(["total"] if not total.empty else [])],
+                rotation=30,
+                ha="right",
+                fontsize="small",
+            )
+            ax.set_title(f"{scenario}\n{label(kpi)}", fontsize="small")
+    axes[0, 0].legend(fontsize="x-small")
     fig.suptitle(title)
     fig.tight_layout()
     return fig
 
 
-def write_plots(results: Results, folder: Path, write: Writer) -> dict[str, Path]:
-    """Write each figure of one run as PNG through ``write`` (atomic); return the paths."""
-    runs = {results.scenario: results}
+class _Target(Protocol):
+    kpi: str
+    op: str
+    value: float
+
+
+def search_figure(
+    table: pd.DataFrame,
+    targets: Sequence[_Target],
+    confidence: float,
+    fresh: pd.DataFrame | None = None,
+) -> plt.Figure:
+    """Cost against each target KPI's one-sided bound for every staffing the search tried.
+
+    ``table`` is ``evaluations.csv`` (experiments/alignment_report.py). A point is marked
+    *chosen* only where it meets every target: the search's best within a budget may meet none,
+    and is then marked as the nearest miss, never as chosen.
+    """
+    fig, axes = plt.subplots(1, len(targets), figsize=(7.5 * len(targets), 4.5), squeeze=False)
+    cost = table["annual_staff_cost_gbp"] / 1e3
+    met = table["meets_targets"].astype(bool)
+    chosen = table["chosen"].astype(bool)
+    marks = (
+        (table["today"].astype(bool), "s", "none", "today's staffing"),
+        (chosen & met, "*", "k", "chosen (meets every target)"),
+        (chosen & ~met, "X", "#CC6677", "nearest miss within budget (not chosen)"),
+    )
+    for ax, t in zip(axes[0], targets, strict=False):
+        bound = table[f"{t.kpi}_bound"]
+        ax.scatter(cost[~met], bound[~met], c="#CC6677", label="misses a target")
+        ax.scatter(cost[met], bound[met], c="#228833", label="meets every target")
+        for picked, marker, face, words in marks:
+            if picked.any():
+                ax.scatter(
+                    cost[picked], bound[picked], s=220, marker=marker, facecolors=face,
+                    edgecolors="k", label=words,
+                )  # fmt: skip
+        if fresh is not None:
+            ax.scatter(
+                fresh["annual_staff_cost_gbp"] / 1e3, fresh[f"confirmation_{t.kpi}_bound"],
+                s=90, marker="D", facecolors="none", edgecolors=OPTION_COLOURS[0],
+                label="on fresh replications",
+            )  # fmt: skip
+        ax.axhline(t.value, ls="--", c=TARGET_COLOUR, label=f"target {t.op} {t.value:g}")
+        ax.set_xlabel("annual staff cost to the council (£ thousand)")
+        ax.set_ylabel(textwrap.fill(f"{label(t.kpi)}, one-sided {confidence:.0%} bound", 40))
+        ax.grid(alpha=0.3)
+        legend_outside(ax)
+    fig.suptitle("Staffings tried by the budget-alignment search")
+    fig.tight_layout()
+    return fig
+
+
+def frontier_figure(table: pd.DataFrame, kpis: Sequence[str], title: str) -> plt.Figure:
+    """Cost against each KPI with 95% CIs (cut to what is possible), a colour per process, the
+    Pareto-efficient options joined, and the KPI's target line (``frontier.csv``)."""
+    kpis = [k for k in kpis if k in table and table[k].notna().any()]
+    fig, axes = plt.subplots(1, len(kpis), figsize=(7.5 * len(kpis), 4.5), squeeze=False)
+    cost = table["annual_staff_cost_gbp"] / 1e3
+    for ax, kpi in zip(axes[0], kpis, strict=False):
+        floor, ceiling = possible_range(kpi)
+        low = table[f"{kpi}_ci_low"].clip(lower=floor, upper=ceiling)
+        high = table[f"{kpi}_ci_high"].clip(lower=floor, upper=ceiling)
+        err = [(table[kpi] - low).clip(lower=0), (high - table[kpi]).clip(lower=0)]
+        for i, (process, mine) in enumerate(table.groupby("process")):
+            idx = mine.index
+            ax.errorbar(
+                cost[idx], table.loc[idx, kpi], yerr=[e[idx] for e in err], fmt="o", alpha=0.7,
+                capsize=2, color=OPTION_COLOURS[i % len(OPTION_COLOURS)], label=str(process),
+            )  # fmt: skip
+        eff = table[table[f"pareto_{kpi}"]].sort_values("annual_staff_cost_gbp")
+        ax.plot(
+            eff["annual_staff_cost_gbp"] / 1e3, eff[kpi], "k-", marker="*", ms=10,
+            label="Pareto-efficient",
+        )  # fmt: skip
+        if kpi in TARGETS:
+            value, words = TARGETS[kpi]
+            ax.axhline(value, ls="--", c=TARGET_COLOUR, label=f"target {words}")
+        ax.set_xlabel("annual staff cost to the council (£ thousand)")
+        ax.set_ylabel(textwrap.fill(f"{label(kpi)}, mean and 95% CI", 40))
+        ax.grid(alpha=0.3)
+        legend_outside(ax)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def write_plots(
+    results: Results, folder: Path, write: Writer, overrides: Sequence[str] = ()
+) -> dict[str, Path]:
+    """Write each figure of one run as PNG through ``write`` (atomic); return the paths.
+
+    Titles name the run's scenario and its overrides (:func:`run_name`).
+    """
+    runs = {run_name(results.scenario, overrides): results}
     figures = {
         "plot_decision_times": ("decision_times.png", decision_times_figure(runs)),
         "plot_utilisation": ("utilisation.png", utilisation_figure(runs)),

@@ -8,12 +8,13 @@ interaction contrast of the first KPI.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
+
+from sim.report.words import change, label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,14 +25,8 @@ SHOWN = ("decision_within_1wd_pct", "decision_working_days_mean", "annual_staff_
 """The KPIs printed; the tables hold every KPI."""
 
 
-def _fmt(value: object) -> str:
-    if not isinstance(value, int | float) or not math.isfinite(value):
-        return "–"
-    return f"{value:+,.0f}" if abs(value) >= 1000 else f"{value:+.2f}"
-
-
-def _ci(low: object, high: object) -> str:
-    return f"{_fmt(low)} to {_fmt(high)}"
+def _ci(low: object, high: object, kpi: str) -> str:
+    return f"{change(low, kpi)} to {change(high, kpi)}"
 
 
 def difference_table(base: Job, differences: pd.DataFrame, keys: Sequence[str]) -> Table:
@@ -42,15 +37,15 @@ def difference_table(base: Job, differences: pd.DataFrame, keys: Sequence[str]) 
         title=f"Paired differences from {named}",
         caption="95% CIs on common random numbers; every KPI is in gathered_differences.csv",
     )
-    for column in ("job", "kpi", "difference", "95% CI", "real"):
+    for column in ("job", "measure (unit)", "difference", "95% CI", "real"):
         table.add_column(column, justify="right" if column in ("difference", "95% CI") else "left")
     for job, rows in differences.groupby("job", sort=False):
         by_kpi = rows.set_index("kpi")
         for kpi in shown:
             r = by_kpi.loc[kpi]
             real = "yes" if r["real"] else "no"
-            interval = _ci(r["ci_low"], r["ci_high"])
-            table.add_row(str(job), kpi, _fmt(r["difference"]), interval, real)
+            interval = _ci(r["ci_low"], r["ci_high"], kpi)
+            table.add_row(str(job), label(kpi), change(r["difference"], kpi), interval, real)
     return table
 
 
@@ -68,12 +63,12 @@ def interaction_lines(interactions: pd.DataFrame, kpi: str) -> list[str]:
     for _, r in interactions[interactions["kpi"] == kpi].iterrows():
         verdict = "a real interaction" if r["real"] else "no interaction shown"
         lines.append(
-            f"{kpi}: {r['change']} adds {_fmt(r['effect_under'])} "
-            f"({_ci(r['effect_under_ci_low'], r['effect_under_ci_high'])}) with {r['under']}, "
-            f"{_fmt(r['effect_instead_of'])} "
-            f"({_ci(r['effect_instead_of_ci_low'], r['effect_instead_of_ci_high'])}) with "
-            f"{r['instead_of']}: interaction {_fmt(r['interaction'])} "
-            f"({_ci(r['ci_low'], r['ci_high'])}; {verdict})"
+            f"{label(kpi)}: {r['change']} adds {change(r['effect_under'], kpi)} "
+            f"({_ci(r['effect_under_ci_low'], r['effect_under_ci_high'], kpi)}) with {r['under']}, "
+            f"{change(r['effect_instead_of'], kpi)} "
+            f"({_ci(r['effect_instead_of_ci_low'], r['effect_instead_of_ci_high'], kpi)}) with "
+            f"{r['instead_of']}: interaction {change(r['interaction'], kpi)} "
+            f"({_ci(r['ci_low'], r['ci_high'], kpi)}; {verdict})"
         )
     return lines
 

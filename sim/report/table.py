@@ -1,8 +1,12 @@
-"""The KPI table printed at the end of a run (rich), with theory beside it when verifying."""
+"""The KPI table printed at the end of a run (rich), with theory beside it when verifying.
+
+KPIs are named in words with their units and their numbers written by
+:func:`sim.report.words.number`, as on the page and in the reports; the names behind them are
+the keys of ``summary.json``.
+"""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -10,19 +14,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from sim.report.words import clipped, label, number
 from sim.runner import Results
-
-
-def _fmt(value: float | None) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    magnitude = abs(value)
-    if magnitude >= 1000:
-        return f"{value:,.0f}"
-    if magnitude >= 10:
-        return f"{value:.1f}"
-    return f"{value:.3f}"
-
 
 HEADLINE = (
     "contacts",
@@ -48,8 +41,12 @@ HEADLINE = (
     "assessment_working_days_median",
     "allocation_wait_working_days_mean",
     "re_referral_pct",
+    "annual_staff_cost_gbp",
+    "cost_per_contact_gbp",
+    "cost_per_referral_gbp",
+    "inappropriate_contact_cost_gbp",
 )
-"""The KPIs printed after a run; every KPI is in summary.json and replications.csv."""
+"""The KPIs printed after a run, costs last; every KPI is in summary.json and replications.csv."""
 
 
 def shown_kpis(results: Results, theory: dict[str, float] | None) -> list[str]:
@@ -73,18 +70,21 @@ def kpi_table(
         title=escape(
             f"{results.scenario}{changed}: {results.config.run.replications} replications"
         ),
-        caption=f"{len(results.summary)} KPIs in summary.json; hours are per year",
+        caption=f"{len(results.summary)} KPIs in summary.json by name; CIs cut to what is "
+        "possible here, raw there",
     )
-    table.add_column("KPI")
+    table.add_column("measure (unit)")
     table.add_column("mean", justify="right")
     table.add_column("95% CI", justify="right")
     if theory:
         table.add_column("theory", justify="right")
     for name in shown_kpis(results, theory):
         stats = results.summary[name]
-        row = [name, _fmt(stats["mean"]), f"{_fmt(stats['ci95_low'])} – {_fmt(stats['ci95_high'])}"]
+        low, high = clipped(name, stats["ci95_low"], stats["ci95_high"])
+        row = [escape(label(name)), number(stats["mean"], name)]
+        row.append(f"{number(low, name)} – {number(high, name)}")
         if theory:
-            row.append(_fmt(theory.get(name)))
+            row.append(number(theory.get(name), name))
         table.add_row(*row)
     return table
 

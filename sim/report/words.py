@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 #: The KPI behind the headline sentence: the statutory one (docs/kpis.md).
 HEADLINE_KPI = "decision_within_1wd_pct"
@@ -110,6 +110,8 @@ def unit(kpi: str) -> str:
         return WORDS[kpi][1]
     if kpi.startswith("utilisation_"):
         return "% of on-duty time"
+    if kpi.startswith("caseload_mean_"):
+        return "cases per social worker"
     if kpi.startswith("annual_staff_cost") or kpi.endswith("cost_gbp"):
         return "£ a year"
     for suffix, words in (
@@ -130,6 +132,8 @@ def words(kpi: str) -> str:
         return WORDS[kpi][0]
     if kpi.startswith("utilisation_"):
         return f"utilisation of {pool_words(kpi.removeprefix('utilisation_'))}"
+    if kpi.startswith("caseload_mean_"):
+        return f"caseload, {kpi.removeprefix('caseload_mean_')} assessment team, mean"
     return kpi.replace("_gbp", "").replace("_pct", "").replace("_", " ")
 
 
@@ -154,6 +158,68 @@ def clipped(kpi: str, low: float, high: float) -> tuple[float, float]:
     return max(low, floor), min(high, ceiling)
 
 
+# -- numbers as a leader reads them: the one formatter of the page, the printed tables and the
+# reports (so 81.3% in the terminal is 81.3% in summary.md and on the page) ---------------------
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def plain(value: object, signed: bool = False) -> str:
+    """A number with no unit known: whole thousands with commas, else one or two decimals."""
+    if not _finite(value):
+        return "–"
+    v = float(value)  # type: ignore[arg-type]
+    sign = "+" if signed else ""
+    if abs(v) >= 1000:
+        return f"{v:{sign},.0f}"
+    if abs(v) >= 10:
+        return f"{v:{sign}.1f}"
+    return f"{v:{sign}.2f}"
+
+
+def pounds(value: object) -> str:
+    """Whole pounds: ``£5,689,662`` (a cost in a table or a finance report)."""
+    return f"£{float(value):,.0f}" if _finite(value) else "–"  # type: ignore[arg-type]
+
+
+def number(value: object, kpi: str) -> str:
+    """A KPI's value in its unit: whole pounds, one decimal for shares, two for days."""
+    if not _finite(value):
+        return "–"
+    v = float(value)  # type: ignore[arg-type]
+    u = unit(kpi)
+    if u.startswith("£"):
+        return pounds(v)
+    if kpi.startswith("utilisation_"):
+        return f"{100 * v:.1f}%"
+    if u == "%":
+        return f"{v:.1f}%"
+    if u in ("contacts", "hours a year"):
+        return f"{v:,.0f}"
+    if u in ("working days", "working hours"):
+        return f"{v:.2f}"
+    return plain(v)
+
+
+def change(value: object, kpi: str) -> str:
+    """A (paired) change in a KPI: percentage points (pp) for shares, pounds for costs."""
+    if not _finite(value):
+        return "–"
+    v = float(value)  # type: ignore[arg-type]
+    u = unit(kpi)
+    if kpi.startswith("utilisation_"):
+        return f"{100 * v:+.1f} pp"
+    if u == "%":
+        return f"{v:+.1f} pp"
+    if u.startswith("£"):
+        return f"{'+' if v >= 0 else '−'}£{abs(v):,.0f}"
+    if u in ("contacts", "hours a year"):
+        return f"{v:+,.0f}"
+    if u in ("working days", "working hours"):
+        return f"{v:+.2f}"
+    return plain(v, signed=True)
+
+
 def percent(value: float) -> str:
     return f"{value:.0f}%"
 
@@ -163,6 +229,20 @@ def money(value: float) -> str:
     if abs(value) >= 1000:
         return f"£{round(value, -3):,.0f}"
     return f"£{value:,.0f}"
+
+
+#: Overrides that say how long or where a run went, not which option it is.
+_NOT_THE_OPTION = ("run.", "hydra.", "scenario=")
+
+
+def run_name(scenario: str, overrides: Sequence[str] = ()) -> str:
+    """A run folder's option in its titles: the scenario and what its overrides changed.
+
+    Two runs of one scenario with different staffing must not carry the same title, so every
+    override that changes the model (not ``run.*`` or ``hydra.*``) is named.
+    """
+    changed = [o for o in overrides if not o.lstrip("+~").startswith(_NOT_THE_OPTION)]
+    return f"{scenario} with {', '.join(changed)}" if changed else scenario
 
 
 def headline_sentence(

@@ -157,7 +157,9 @@ def test_run_writes_a_complete_run_folder(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     folder = tmp_path / "run"
     assert f"Outputs: {folder}" in result.stdout
-    assert "decision_within_1wd_pct" in result.stdout
+    # The printed table names KPIs in words with units, the costs among them.
+    assert "decided within 1 working day (%)" in result.stdout
+    assert "staff cost per contact (£)" in result.stdout
 
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["scenario"] == "baseline"

@@ -12,6 +12,7 @@ from scipy import stats
 
 from experiments import demand_growth, front_door_options, staffing
 from experiments.common import Experiment, main
+from sim.report.words import HEADLINE_KPI, words
 
 EXPERIMENTS = {
     "front_door_options": front_door_options.EXPERIMENT,
@@ -38,9 +39,14 @@ def test_tiny_experiment_writes_its_report(name: str, tmp_path: Path) -> None:
         assert (tmp_path / filename).stat().st_size > 0, filename
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("# ")
-    answer = text.split("\n\n")[2]
+    paragraphs = text.split("\n\n")
+    # It opens with the page's sentence for each option (when the headline KPI is reported).
+    if HEADLINE_KPI in experiment.kpis or HEADLINE_KPI in results_kpis(tmp_path):
+        assert paragraphs[1].startswith("With ")
+        assert "percentage points" in paragraphs[1]
+    answer = next(p for p in paragraphs if p.startswith("**Answer.**"))
     assert answer.startswith("**Answer.** Compared with the baseline, ")
-    assert experiment.kpis[0] in answer
+    assert words(experiment.kpis[0]) in answer
     results = pd.read_csv(tmp_path / "results.csv")
     assert set(results["option"]) == {o.name for o in experiment.options}
     assert {"mean", "ci95_low", "ci95_high", "n"} <= set(results.columns)
@@ -48,6 +54,10 @@ def test_tiny_experiment_writes_its_report(name: str, tmp_path: Path) -> None:
     assert set(diffs["option"]) == {o.name for o in experiment.options[1:]}
     assert {"difference", "ci_low", "ci_high", "real"} <= set(diffs.columns)
     assert_paired_by_replication(experiment, diffs, pd.read_csv(tmp_path / "replications.csv"))
+
+
+def results_kpis(folder: Path) -> set[str]:
+    return set(pd.read_csv(folder / "differences.csv")["kpi"])
 
 
 def paired_interval(base: pd.Series, other: pd.Series) -> tuple[float, float, float]:

@@ -16,6 +16,7 @@ from sim.app.levers import (
     RunSettings,
     cli_command,
     describe,
+    first_settings,
     lever_sentence,
     overrides,
     replace,
@@ -137,3 +138,31 @@ def test_the_model_and_the_cli_never_import_streamlit() -> None:
         "assert 'streamlit' not in sys.modules, 'streamlit imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_page_opens_with_the_settings_frontdoor_app_was_given() -> None:
+    assert first_settings(None) == RunSettings()
+    assert first_settings("2,14,0") == RunSettings(2, 14, 0)
+    with pytest.raises(ConfigError, match=r"run.replications: 1 is not allowed; must be 2–50"):
+        first_settings("1,14,0")
+    with pytest.raises(ConfigError, match="three whole numbers"):
+        first_settings("2,14")
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "line"),
+    [
+        ("--replications", "1", "--replications: 1 is not allowed; must be 2–50"),
+        ("--horizon-days", "6", "--horizon-days: 6 is not allowed; must be 7–730"),
+        ("--warmup-days", "1101", "--warmup-days: 1101 is not allowed; must be 0–1100"),
+    ],
+)
+def test_frontdoor_app_refuses_a_setting_the_page_would_not_allow(flag, value, line) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "sim.app.serve", flag, value],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"frontdoor-app: error: {line}"
