@@ -2,7 +2,7 @@
 baseline and the two front-door options on common random numbers, and measure how much each
 parameter moves the headline KPIs, the options' advantages and the annual cost.
 
-    python -m experiments.sensitivity                    # 14 parameters, N=8: see docs/experiments.md
+    python -m experiments.sensitivity                # 14 parameters, N=8: docs/experiments.md
     python -m experiments.sensitivity --samples 4        # a smaller Sobol design
     python -m experiments.sensitivity --tiny --parameters screening_effort_factor,salary_factor
 
@@ -17,9 +17,9 @@ contacts, so a difference between runs is the parameters', not the noise's):
   points. With small N the indices are rough; the tornado is exact for its question.
 
 Per sample the *advantage* of an option is its paired difference from the baseline
-(:func:`sim.analysis.compare.paired_differences`). Outputs (all atomic, one folder): ``tornado.png``,
-``indices.csv``, ``samples.csv``, ``costs.csv`` (each option's annual cost over the Sobol
-samples: min, 5%, median, 95%, max) and ``summary.md`` with the top-five ranking.
+(:func:`sim.analysis.compare.paired_differences`). Outputs (all atomic, one folder):
+``tornado.png``, ``indices.csv``, ``samples.csv``, ``costs.csv`` (each option's annual cost
+over the Sobol samples: min, 5%, median, 95%, max) and ``summary.md`` with the top five.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from sim.progress import Progress
 from sim.runner import simulate_replications
 
 from .common import OneLineParser, check_out, save_png, save_text
-from .sensitivity_parameters import BY_NAME, PARAMETERS, Parameter
+from .sensitivity_parameters import BY_NAME, Parameter
 
 OPTIONS = {
     "baseline": "scenario=baseline",
@@ -98,7 +98,9 @@ def evaluate(
     for point in points:
         results = {}
         for name, option in OPTIONS.items():
-            extra = [o for p, x in zip(params, point, strict=True) for o in p.overrides(bases[name], x)]
+            extra = [
+                o for p, x in zip(params, point, strict=True) for o in p.overrides(bases[name], x)
+            ]
             results[name] = simulate_replications(
                 load([*settings, option, *extra]), keep_events=False
             )
@@ -106,8 +108,10 @@ def evaluate(
         base = results["baseline"]
         row = {p.name: x for p, x in zip(params, point, strict=True)}
         row.update({k: base.summary[k]["mean"] for k in KPIS})
-        for output, name in (("integrated_advantage_pp", "integrated_front_door"),
-                             ("partner_info_advantage_pp", "simplified_partner_info")):  # fmt: skip
+        for output, name in (
+            ("integrated_advantage_pp", "integrated_front_door"),
+            ("partner_info_advantage_pp", "simplified_partner_info"),
+        ):
             d = paired_differences(base.replications, results[name].replications, [KPIS[0]])
             row[output] = float(d["difference"].iloc[0])
         for name, res in results.items():
@@ -150,18 +154,32 @@ def indices_table(
                 [samples.loc[samples["design"] == f"AB{i}", output].to_numpy() for i in range(k)]
             )
             s1, st = sobol_indices(f_a, f_b, f_ab)
-            draws = [sobol_indices(f_a[j], f_b[j], f_ab[j])
-                     for j in (rng.integers(0, n, n) for _ in range(boot))]  # fmt: skip
+            draws = [
+                sobol_indices(f_a[j], f_b[j], f_ab[j])
+                for j in (rng.integers(0, n, n) for _ in range(boot))
+            ]
             s1_ci = np.percentile([d[0] for d in draws], [2.5, 97.5], axis=0)
             st_ci = np.percentile([d[1] for d in draws], [2.5, 97.5], axis=0)
         for i, p in enumerate(params):
             low, high = oat.loc[1 + 2 * i, output], oat.loc[2 + 2 * i, output]
-            rows.append({
-                "output": output, "parameter": p.name, "range_low": p.low, "range_high": p.high,
-                "base_value": base, "at_low": low, "at_high": high, "swing": high - low,
-                "S1": s1[i], "S1_ci_low": s1_ci[0, i], "S1_ci_high": s1_ci[1, i],
-                "ST": st[i], "ST_ci_low": st_ci[0, i], "ST_ci_high": st_ci[1, i],
-            })  # fmt: skip
+            rows.append(
+                {
+                    "output": output,
+                    "parameter": p.name,
+                    "range_low": p.low,
+                    "range_high": p.high,
+                    "base_value": base,
+                    "at_low": low,
+                    "at_high": high,
+                    "swing": high - low,
+                    "S1": s1[i],
+                    "S1_ci_low": s1_ci[0, i],
+                    "S1_ci_high": s1_ci[1, i],
+                    "ST": st[i],
+                    "ST_ci_low": st_ci[0, i],
+                    "ST_ci_high": st_ci[1, i],
+                }
+            )
     table = pd.DataFrame(rows)
     largest = table.groupby("output")["swing"].transform(lambda s: s.abs().max())
     table["swing_share"] = (table["swing"].abs() / largest.where(largest > 0)).fillna(0.0)
@@ -183,9 +201,18 @@ def cost_ranges(samples: pd.DataFrame) -> pd.DataFrame:
         for kind in ("cost", "partner_cost"):
             v = rows[f"{kind}_{name}"].to_numpy()
             q = np.percentile(v, [0, 5, 50, 95, 100])
-            out.append({"option": name, "who_pays": "council" if kind == "cost" else "partners",
-                        "min": q[0], "p05": q[1], "median": q[2], "p95": q[3], "max": q[4],
-                        "samples": len(v)})  # fmt: skip
+            out.append(
+                {
+                    "option": name,
+                    "who_pays": "council" if kind == "cost" else "partners",
+                    "min": q[0],
+                    "p05": q[1],
+                    "median": q[2],
+                    "p95": q[3],
+                    "max": q[4],
+                    "samples": len(v),
+                }
+            )
     return pd.DataFrame(out)
 
 
@@ -211,47 +238,86 @@ def _money(v: float) -> str:
     return f"£{v / 1e6:,.2f}m"
 
 
-def summary(table: pd.DataFrame, costs: pd.DataFrame, params: Sequence[Parameter], n: int,
-            settings: Sequence[str], seconds: float, runs: int) -> str:  # fmt: skip
+def summary(
+    table: pd.DataFrame,
+    costs: pd.DataFrame,
+    params: Sequence[Parameter],
+    *,
+    n: int,
+    settings: Sequence[str],
+    seconds: float,
+    runs: int,
+) -> str:
     """The report: the top five, the per-output leaders, the cost ranges, the ranges used."""
     top = ranking(table)
     lines = ["# Which estimates matter?", "", "## Top five (overall)", ""]
-    lines += [f"{i}. `{name}` (mean share of the largest swing {v:.2f})"
-              for i, (name, v) in enumerate(top.head(5).items(), start=1)]  # fmt: skip
-    lines += ["", "## What moves each output", "",
-              "| output | largest swing (low → high) | second | ST of the largest (95% CI) |",
-              "|---|---|---|---|"]  # fmt: skip
+    lines += [
+        f"{i}. `{name}` (mean share of the largest swing {v:.2f})"
+        for i, (name, v) in enumerate(top.head(5).items(), start=1)
+    ]
+    lines += [
+        "",
+        "## What moves each output",
+        "",
+        "| output | largest swing (low → high) | second | ST of the largest (95% CI) |",
+        "|---|---|---|---|",
+    ]
     for output, label in OUTPUTS.items():
         rows = table[table["output"] == output].sort_values("swing", key=abs, ascending=False)
         a, b = rows.iloc[0], rows.iloc[1] if len(rows) > 1 else rows.iloc[0]
         st = "–" if n == 0 else f"{a['ST']:.2f} ({a['ST_ci_low']:.2f}–{a['ST_ci_high']:.2f})"
-        lines.append(f"| {label} | `{a['parameter']}` {a['swing']:+,.2f} | "
-                     f"`{b['parameter']}` {b['swing']:+,.2f} | {st} |")  # fmt: skip
-    lines += ["", "## Annual cost of each option over the samples", "",
-              "| option | paid by | min | 5% | median | 95% | max |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+        lines.append(
+            f"| {label} | `{a['parameter']}` {a['swing']:+,.2f} | "
+            f"`{b['parameter']}` {b['swing']:+,.2f} | {st} |"
+        )
+    lines += [
+        "",
+        "## Annual cost of each option over the samples",
+        "",
+        "| option | paid by | min | 5% | median | 95% | max |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for _, c in costs.iterrows():
-        lines.append(f"| {c['option']} | {c['who_pays']} | {_money(c['min'])} | "
-                     f"{_money(c['p05'])} | {_money(c['median'])} | {_money(c['p95'])} | "
-                     f"{_money(c['max'])} |")  # fmt: skip
-    lines += ["", "## Parameters and ranges (uniform)", "", "| parameter | default | range | why |",
-              "|---|---|---|---|"]  # fmt: skip
+        lines.append(
+            f"| {c['option']} | {c['who_pays']} | {_money(c['min'])} | "
+            f"{_money(c['p05'])} | {_money(c['median'])} | {_money(c['p95'])} | "
+            f"{_money(c['max'])} |"
+        )
+    lines += [
+        "",
+        "## Parameters and ranges (uniform)",
+        "",
+        "| parameter | default | range | why |",
+        "|---|---|---|---|",
+    ]
     lines += [f"| `{p.name}` | {p.base:g} | {p.low:g}–{p.high:g} | {p.reason} |" for p in params]
-    lines += ["", f"Design: {2 * len(params) + 1} one-at-a-time points"
-              + (f" and a Sobol design of N={n} ({n * (len(params) + 2)} points)" if n else "")
-              + f"; {runs} runs (3 options each, common random numbers) in {seconds:,.0f} s. "
-              f"Settings: `{' '.join(settings)}`. Files: `tornado.png`, `indices.csv` (swing, S1, "
-              "ST with bootstrap CIs), `samples.csv`, `costs.csv`.", ""]  # fmt: skip
+    lines += [
+        "",
+        f"Design: {2 * len(params) + 1} one-at-a-time points"
+        + (f" and a Sobol design of N={n} ({n * (len(params) + 2)} points)" if n else "")
+        + f"; {runs} runs (3 options each, common random numbers) in {seconds:,.0f} s. "
+        f"Settings: `{' '.join(settings)}`. Files: `tornado.png`, `indices.csv` (swing, S1, "
+        "ST with bootstrap CIs), `samples.csv`, `costs.csv`.",
+        "",
+    ]
     return "\n".join(lines)
 
 
-def sensitivity(params: Sequence[Parameter], n: int, settings: Sequence[str], out: Path,
-                progress: bool | None = None) -> pd.DataFrame:  # fmt: skip
+def sensitivity(
+    params: Sequence[Parameter],
+    n: int,
+    settings: Sequence[str],
+    out: Path,
+    progress: bool | None = None,
+) -> pd.DataFrame:
     """Run both designs, write the report folder, return the indices table."""
     points = designs(params, n)
     total = sum(len(p) for p in points.values()) * len(OPTIONS)
     start = time.monotonic()
     with Progress("sensitivity", total, "run", show=progress) as counter:
-        frames = [evaluate(p, params, settings, counter).assign(design=d) for d, p in points.items()]
+        frames = [
+            evaluate(p, params, settings, counter).assign(design=d) for d, p in points.items()
+        ]
     seconds = time.monotonic() - start
     samples = pd.concat(frames, ignore_index=True)
     table = indices_table(samples, params, n)
@@ -260,7 +326,10 @@ def sensitivity(params: Sequence[Parameter], n: int, settings: Sequence[str], ou
     for name, frame in (("samples.csv", samples), ("indices.csv", table), ("costs.csv", costs)):
         write_atomic(out / name, lambda p, f=frame: f.to_csv(p, index=False))
     save_png(out / "tornado.png", tornado_figure(table))
-    save_text(out / "summary.md", summary(table, costs, params, n, settings, seconds, total))
+    save_text(
+        out / "summary.md",
+        summary(table, costs, params, n=n, settings=settings, seconds=seconds, runs=total),
+    )
     return table
 
 
@@ -287,8 +356,13 @@ def main(argv: Sequence[str] | None = None) -> Path:
         for option in OPTIONS.values():  # every option at both ends, before any simulated day
             cfg = compose([*settings, option])
             for end in ("low", "high"):
-                load([*settings, option,
-                      *(o for p in params for o in p.overrides(cfg, getattr(p, end)))])  # fmt: skip
+                load(
+                    [
+                        *settings,
+                        option,
+                        *(o for p in params for o in p.overrides(cfg, getattr(p, end))),
+                    ]
+                )
         sensitivity(params, args.samples, settings, args.out)
     print((args.out / "summary.md").read_text(encoding="utf-8").split("## What")[0])
     print(f"Report: {args.out}")

@@ -5,11 +5,12 @@ own Annex A extract — does the model fitted to it reproduce that council's fig
     python -m experiments.validation --extract data/synthetic_annex_a
     python -m experiments.validation --tiny                   # seconds-cheap settings (tests)
 
-The published side is the aggregates of ``shared/domain/parameters.md`` (:data:`PUBLISHED`),
-each with the tolerance agreed for it (:data:`TOLERANCE`, the one place they live, each with
-why). The observed side is read, checked and fitted by :func:`sim.fit.fit_extract` (the same
-reader and row checks as ``frontdoor-fit``: a bad extract is the full listing and exit 2,
-unless ``--drop-bad-rows``), and the model is then run on the fitted config, so the question is
+The published side is the aggregates of ``shared/domain/parameters.md``
+(:mod:`experiments.validation_targets`), each with the tolerance agreed for it (``TOLERANCE``
+there, the one place they live, each with why). The observed side is read, checked and fitted
+by :func:`sim.fit.fit_extract` (the same reader and row checks as ``frontdoor-fit``: a bad
+extract is the full listing and exit 2, unless ``--drop-bad-rows``), and the model is then run
+on the fitted config, so the question is
 "does the model, fed this council's lists, give back this council's figures?".
 
 The report folder holds ``validation.csv``, ``validation.md`` and ``validation.png`` (each KPI:
@@ -19,14 +20,12 @@ the extract: counts below 5 are shown as ``<5`` and no identifier, date or name 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import math
 import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -42,6 +41,7 @@ from sim.errors import EXIT_BAD_INPUT, bad_input_exits
 from sim.runner import Results, simulate_replications
 
 from .common import OneLineParser, check_out, save_png, save_text
+from .validation_targets import PUBLISHED, TOLERANCE
 
 SUPPRESS_BELOW = 5
 """Counts below this are shown as ``<5`` (the Annex A / DfE small-number convention)."""
@@ -62,83 +62,22 @@ TINY = [
 """Cheap settings for the tests (≈25 s). A year of warm-up is the least that lets the
 12-month re-referral share build up at all; it is still short of settled (see the table)."""
 
-TOLERANCE: dict[str, tuple[float, str]] = {
-    # KPI: (tolerance in the KPI's own unit, why that tolerance)
-    "conversion_pct": (
-        4.0,
-        "contacts are not statutory data and councils count them differently (parameters.md "
-        "note 2); the two published national years differ by 2.8 pp (23.5% vs 20.7%)",
-    ),
-    "referral_share_pct_police": (
-        5.0,
-        "the source mix of one council is not England's: shares move by several points "
-        "between years and regions (police 23.9% in 2014, 28.7% in 2020, 28% in 2025)",
-    ),
-    "referral_share_pct_schools": (5.0, "as police: schools 13.1% (2014), 18.2% (2020), 21% (2025)"),
-    "referral_share_pct_health": (5.0, "as police: health 14% (2014), 15.0% (2020)"),
-    "referral_nfa_pct": (
-        2.0,
-        "the England–North West spread (6.5% vs 5.1%) and the 2023–2025 change (7.1% → 6.5%)",
-    ),
-    "re_referral_pct": (
-        5.0,
-        "England 22.0–22.6% over three years, North West 21.7%; councils range more widely, and "
-        "the model's share only settles after its long warm-up (560 days)",
-    ),
-    "assessment_working_days_median": (
-        4.0,
-        "England 33 WD, North West 35 WD; 4 WD is a fortnight's visit cycle, less than the "
-        "gap between the quartiles (17–43)",
-    ),
-    "assessment_within_45wd_pct": (
-        5.0,
-        "England 85.7%, North West 81.9%: a 4-point regional spread, plus a point of margin",
-    ),
-    "icpc_within_15wd_pct": (
-        6.0,
-        "England 81.4%, North West 76.8%: a 5-point regional spread, plus a point of margin",
-    ),
-}
-"""The agreed tolerance of each comparison with a published figure, and why. Against a
-council's own extract the tolerance is instead the sum of the two 95% half-widths (the model's
-and the extract's): two independent estimates of one share differ by less than that with well
-over 95% probability when the model reproduces it (as in tests/functional/test_fit_roundtrip.py)."""
 
-
-@dataclass(frozen=True)
-class Target:
-    """A published figure the model's KPI should reproduce."""
-
-    kpi: str
-    label: str
-    value: float
-    source: str
-
-
-PUBLISHED = [
-    Target("conversion_pct", "contact → referral conversion %", 22.1,
-           "ADCS/DfE England 2021/22 23.5%, 2023/24 20.7% (midpoint); parameters.md §1a"),
-    Target("referral_share_pct_police", "referrals from police %", 28.0,
-           "DfE CIN census 2024-25; parameters.md §1b"),
-    Target("referral_share_pct_schools", "referrals from schools %", 21.0,
-           "DfE CIN census 2024-25; parameters.md §1b"),
-    Target("referral_share_pct_health", "referrals from health %", 15.0,
-           "EES C5 England 2019-20; parameters.md §1b"),
-    Target("referral_nfa_pct", "referrals ending NFA %", 6.5,
-           "EES C1 England 2025; parameters.md §1d"),
-    Target("re_referral_pct", "re-referrals within 12 months %", 22.6,
-           "EES C1 England 2025; parameters.md §1a"),
-    Target("assessment_working_days_median", "assessment duration median (WD)", 33.0,
-           "EES C2 England 2025; parameters.md §1e"),
-    Target("assessment_within_45wd_pct", "assessments within 45 WD %", 85.7,
-           "EES C2 England 2025; parameters.md §1e"),
-    Target("icpc_within_15wd_pct", "ICPCs within 15 WD of the S47 start %", 81.4,
-           "EES C4 England 2025; parameters.md §1e"),
-]  # fmt: skip
 LABELS = {t.kpi: t.label for t in PUBLISHED}
 
-COLUMNS = ["kpi", "label", "model_mean", "model_ci95_low", "model_ci95_high", "target",
-           "target_n", "source", "tolerance", "within_tolerance", "comparison"]  # fmt: skip
+COLUMNS = [
+    "kpi",
+    "label",
+    "model_mean",
+    "model_ci95_low",
+    "model_ci95_high",
+    "target",
+    "target_n",
+    "source",
+    "tolerance",
+    "within_tolerance",
+    "comparison",
+]
 
 
 def shown_count(n: int) -> str:
@@ -146,21 +85,38 @@ def shown_count(n: int) -> str:
     return f"<{SUPPRESS_BELOW}" if n < SUPPRESS_BELOW else str(n)
 
 
-def _row(res: Results, kpi: str, target: float, n: str, source: str, tol: float, kind: str) -> dict:
+def _row(
+    res: Results, kpi: str, *, target: float, n: str, source: str, tol: float, kind: str
+) -> dict:
     s = res.summary.get(kpi, {"mean": math.nan, "ci95_low": math.nan, "ci95_high": math.nan})
     within = math.isfinite(s["mean"]) and abs(s["mean"] - target) <= tol
     return {
-        "kpi": kpi, "label": LABELS.get(kpi, kpi), "model_mean": s["mean"],
-        "model_ci95_low": s["ci95_low"], "model_ci95_high": s["ci95_high"], "target": target,
-        "target_n": n, "source": source, "tolerance": tol,
-        "within_tolerance": "yes" if within else "no", "comparison": kind,
-    }  # fmt: skip
+        "kpi": kpi,
+        "label": LABELS.get(kpi, kpi),
+        "model_mean": s["mean"],
+        "model_ci95_low": s["ci95_low"],
+        "model_ci95_high": s["ci95_high"],
+        "target": target,
+        "target_n": n,
+        "source": source,
+        "tolerance": tol,
+        "within_tolerance": "yes" if within else "no",
+        "comparison": kind,
+    }
 
 
 def published_table(res: Results) -> pd.DataFrame:
     """The model's KPIs beside the published aggregates, each with its agreed tolerance."""
     rows = [
-        _row(res, t.kpi, t.value, "", t.source, TOLERANCE[t.kpi][0], "published")
+        _row(
+            res,
+            t.kpi,
+            target=t.value,
+            n="",
+            source=t.source,
+            tol=TOLERANCE[t.kpi][0],
+            kind="published",
+        )
         for t in PUBLISHED
     ]
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -205,8 +161,15 @@ def observed_table(res: Results, fit: object) -> pd.DataFrame:
         model_half = (s["ci95_high"] - s["ci95_low"]) / 2 if s else math.nan
         tol = half + (model_half if math.isfinite(model_half) else 0.0)
         small = n < SUPPRESS_BELOW
-        row = _row(res, kpi, math.nan if small else value, shown_count(n),
-                   "the council's Annex A extract", tol, "observed")  # fmt: skip
+        row = _row(
+            res,
+            kpi,
+            target=math.nan if small else value,
+            n=shown_count(n),
+            source="the council's Annex A extract",
+            tol=tol,
+            kind="observed",
+        )
         if small:
             row["within_tolerance"] = "suppressed"
         rows.append(row)
@@ -226,13 +189,19 @@ def markdown(table: pd.DataFrame, settings: Sequence[str], notes: Sequence[str])
         "side is known; counts below 5 are shown as `<5`.",
         "",
     ]
-    for kind, title in (("published", "Published aggregates (England)"),
-                        ("observed", "This council's own figures (the Annex A extract)")):  # fmt: skip
+    for kind, title in (
+        ("published", "Published aggregates (England)"),
+        ("observed", "This council's own figures (the Annex A extract)"),
+    ):
         rows = table[table["comparison"] == kind]
         if rows.empty:
             continue
-        lines += [f"## {title}", "", "| KPI | model mean (95% CI) | target | n | source | "
-                  "tolerance | within tolerance |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+        lines += [
+            f"## {title}",
+            "",
+            "| KPI | model mean (95% CI) | target | n | source | tolerance | within tolerance |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for _, r in rows.iterrows():
             target = "<5" if r["within_tolerance"] == "suppressed" else _fmt(r["target"])
             lines.append(
@@ -262,14 +231,17 @@ def figure(table: pd.DataFrame) -> plt.Figure:
     for ax, (_, r) in zip(axes[:, 0], rows.iterrows(), strict=True):
         ax.axvspan(r["target"] - r["tolerance"], r["target"] + r["tolerance"], color="#dddddd")
         ax.axvline(r["target"], color="#222222", linewidth=1)
-        err = np.nan_to_num([[r["model_mean"] - r["model_ci95_low"]],
-                             [r["model_ci95_high"] - r["model_mean"]]])  # fmt: skip
+        err = np.nan_to_num(
+            [[r["model_mean"] - r["model_ci95_low"]], [r["model_ci95_high"] - r["model_mean"]]]
+        )
         colour = "#4477aa" if r["within_tolerance"] == "yes" else "#cc3311"
         ax.errorbar([r["model_mean"]], [0], xerr=err, fmt="o", color=colour, capsize=4)
         ax.set_yticks([0], [f"{r['label']} ({r['comparison']})"], fontsize="small")
         ax.tick_params(axis="x", labelsize="small")
-    fig.suptitle("Model mean and 95% CI (dot) against the target (line) and tolerance (band)",
-                 fontsize="medium")  # fmt: skip
+    fig.suptitle(
+        "Model mean and 95% CI (dot) against the target (line) and tolerance (band)",
+        fontsize="medium",
+    )
     fig.tight_layout()
     return fig
 
@@ -301,9 +273,13 @@ def validate(
                 [*settings, *config_dir, "demand=extract", "after_decision=extract"],
                 extra_config_dir=str(staging),
             )
-            frames.append(observed_table(simulate_replications(fitted, keep_events=False), result.fit))
-            notes.append("re-referrals are not compared with the extract (List 3's 12-month "
-                         "count is not fitted yet)")  # fmt: skip
+            frames.append(
+                observed_table(simulate_replications(fitted, keep_events=False), result.fit)
+            )
+            notes.append(
+                "re-referrals are not compared with the extract (List 3's 12-month "
+                "count is not fitted yet)"
+            )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     table = pd.concat(frames, ignore_index=True)
@@ -318,8 +294,11 @@ def main(argv: Sequence[str] | None = None) -> Path:
     """``python -m experiments.validation [--extract PATH] [--tiny] [--out DIR] [overrides]``."""
     parser = OneLineParser(prog="python -m experiments.validation")
     parser.add_argument("--extract", type=Path, help="an Annex A workbook (.xlsx) or CSV folder")
-    parser.add_argument("--drop-bad-rows", action="store_true",
-                        help="drop the extract's bad rows (counted) instead of refusing")  # fmt: skip
+    parser.add_argument(
+        "--drop-bad-rows",
+        action="store_true",
+        help="drop the extract's bad rows (counted) instead of refusing",
+    )
     parser.add_argument("--tiny", action="store_true", help="cheap settings (tests)")
     parser.add_argument("--out", type=Path, default=Path("reports") / "validation")
     add_config_dir(parser)
@@ -336,11 +315,17 @@ def main(argv: Sequence[str] | None = None) -> Path:
             raise ConfigError("--extract", str(args.extract), "must be an existing .xlsx or folder")
         load([*settings, *args.config_dir])  # every key checked before a simulated minute
         try:
-            table = validate(settings, args.out, args.extract, drop_bad_rows=args.drop_bad_rows,
-                             config_dir=args.config_dir)  # fmt: skip
+            table = validate(
+                settings,
+                args.out,
+                args.extract,
+                drop_bad_rows=args.drop_bad_rows,
+                config_dir=args.config_dir,
+            )
         except ExtractError as error:
-            print("validation: error: the extract has bad rows; nothing was written",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                "validation: error: the extract has bad rows; nothing was written", file=sys.stderr
+            )
             print(str(error), file=sys.stderr)
             raise SystemExit(EXIT_BAD_INPUT) from None
     print(table[["label", "model_mean", "target", "within_tolerance", "comparison"]].to_string())

@@ -69,8 +69,9 @@ def test_the_sobol_estimators_recover_a_known_function() -> None:
     def f(x: np.ndarray) -> np.ndarray:
         return x[:, 0] + 2 * x[:, 1]
 
-    f_ab = np.column_stack([f(np.column_stack([b[:, 0], a[:, 1]])),
-                            f(np.column_stack([a[:, 0], b[:, 1]]))])  # fmt: skip
+    f_ab = np.column_stack(
+        [f(np.column_stack([b[:, 0], a[:, 1]])), f(np.column_stack([a[:, 0], b[:, 1]]))]
+    )
     first, total = sobol_indices(f(a), f(b), f_ab)
     assert np.allclose(first, [0.2, 0.8], atol=0.03)
     assert np.allclose(total, [0.2, 0.8], atol=0.03)

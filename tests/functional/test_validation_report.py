@@ -19,7 +19,8 @@ import pandas as pd
 import pytest
 
 from experiments import validation
-from experiments.validation import PUBLISHED, TINY, TOLERANCE, validate
+from experiments.validation import TINY, validate
+from experiments.validation_targets import PUBLISHED, TOLERANCE
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "synthetic_annex_a"
 pytestmark = pytest.mark.slow
@@ -95,8 +96,18 @@ def test_a_bad_extract_is_listed_exit_2_and_nothing_written(
     path.write_text("\n".join(lines) + "\n")
     out = tmp_path / "report"
     with pytest.raises(SystemExit) as exit_:
-        validation.main(["--tiny", "--extract", str(bad), "--out", str(out), "run.horizon_days=7",
-                         "run.warmup_days=0", "run.replications=2"])  # fmt: skip
+        validation.main(
+            [
+                "--tiny",
+                "--extract",
+                str(bad),
+                "--out",
+                str(out),
+                "run.horizon_days=7",
+                "run.warmup_days=0",
+                "run.replications=2",
+            ]
+        )
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "31/02/2023" in err and "List 4" in err and "Traceback" not in err
