@@ -27,6 +27,10 @@ EXPERIMENTS = {
     "budget_frontier": "finance: staff cost against timeliness, Pareto options",
     "budget_alignment": "finance: the cheapest staffing meeting the targets",
     "re_referral_warmup": "the warm-up pilot: re-referrals from an empty service",
+    "validation": "the baseline beside published aggregates, and the fitted model beside a "
+    "council's own Annex A extract (--extract PATH)",
+    "sensitivity": "which ESTIMATE parameters move the KPIs, the options' advantages and "
+    "costs (tornado, Sobol indices)",
 }
 """Every named experiment and what it answers (``frontdoor-experiment --list``)."""
 
