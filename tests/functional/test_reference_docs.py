@@ -93,3 +93,14 @@ def test_the_kpi_check_would_catch_a_new_kpi() -> None:
     names, patterns = documented()
     assert "decision_within_1wd_pct" in names
     assert not any(p.match("brand_new_kpi") for p in patterns)
+
+
+def test_every_registry_entry_is_defined_in_kpis_md() -> None:
+    """The page names every entry of the KPI registry (:mod:`sim.analysis.kpis`) as written."""
+    from sim.analysis.kpis import REGISTRY
+
+    names, patterns = documented()
+    missing = [k.name for k in REGISTRY if k.name not in names | {p.pattern for p in patterns}]
+    page = (ROOT / "docs" / "kpis.md").read_text()
+    missing = [name for name in missing if f"`{name}`" not in page]
+    assert not missing, f"add them to docs/kpis.md: {missing}"
