@@ -1,10 +1,11 @@
 """Every KPI a run can report, in words: the content of docs/kpis.md's tables.
 
 One :class:`KPI` per name, or per family (``contacts_<source>``: one KPI per source in the
-config). :mod:`sim.analysis.kpis` matches a run's KPI names against these entries, and
-``python -m sim.kpi_reference`` writes docs/kpis.md's tables from them, so a KPI added to
-``sim/analysis/metrics.py`` (``downstream.py``, ``costs.py``) without an entry here fails
-``tests/functional/test_kpi_registry.py`` and cannot reach the page undefined.
+config). :mod:`sim.analysis.kpis` matches a run's KPI names against these entries, so a KPI
+added to ``sim/analysis/metrics.py`` (``downstream.py``, ``costs.py``) without an entry here
+fails ``tests/functional/test_kpi_registry.py``, and an entry docs/kpis.md does not name fails
+``tests/functional/test_reference_docs.py``: neither can reach the page undefined. (The page is
+still written by hand from these entries; generating its tables from them is not built yet.)
 
 The text is the page's, moved here from the hand-written tables (issue 15); the prose between
 the tables stays on the page.
