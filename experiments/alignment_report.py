@@ -19,6 +19,8 @@ from sim.config import RunConfig
 from sim.confirmation import Confirmation, ConfirmTry, recommended, target_met
 from sim.optimise import CONFIDENCE, Evaluation, Evaluator, SearchResult, Target
 from sim.report.plots import search_figure
+from sim.report.words import clipped, number
+from sim.report.words import label as kpi_label
 
 from .budget_frontier import finance_csv, gbp
 from .common import save_png, save_text
@@ -121,8 +123,10 @@ def _staffing_rows(pick: Evaluation, choice: Evaluation, today: dict[str, int]) 
 def _cells(e: Evaluation | None, t: Target) -> str:
     if e is None:
         return "– | – "
-    low, high = e.ci95.get(t.kpi, (math.nan, math.nan))
-    return f"{e.means[t.kpi]:.1f} ({low:.1f}–{high:.1f}) | {e.bounds[t.kpi]:.1f} "
+    low, high = clipped(t.kpi, *e.ci95.get(t.kpi, (math.nan, math.nan)))
+    shown = (number(v, t.kpi) for v in (e.means[t.kpi], low, high, e.bounds[t.kpi]))
+    mean, low_text, high_text, bound = shown
+    return f"{mean} ({low_text}–{high_text}) | {bound} "
 
 
 def _compare_rows(
@@ -144,7 +148,7 @@ def _compare_rows(
                 for e in (search, fresh)
             ]
             rows.append(
-                f"| {label} | {t.kpi} | {_cells(search, t)}| {_cells(fresh, t)}| "
+                f"| {label} | {kpi_label(t.kpi)} | {_cells(search, t)}| {_cells(fresh, t)}| "
                 f"{t.op} {t.value:g} | {met[0]} / {met[1]} |"
             )
     return rows
@@ -152,7 +156,7 @@ def _compare_rows(
 
 def _missed(e: Evaluation, targets: Sequence[Target]) -> str:
     return "; ".join(
-        f"{t.kpi} (bound {e.bounds[t.kpi]:.1f}, target {t.op} {t.value:g})"
+        f"{kpi_label(t.kpi)} (bound {number(e.bounds[t.kpi], t.kpi)}, target {t.op} {t.value:g})"
         for t in targets
         if not target_met(t, e.bounds[t.kpi])
     )

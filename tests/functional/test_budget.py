@@ -201,7 +201,7 @@ def test_verdict_says_whether_the_choice_held_on_fresh_replications() -> None:
     missed = ("search's choice", choice, _evaluation(5, 58.0))
     stepped = check(missed, ("search path", more, _evaluation(6, 60.5)))
     assert stepped.startswith("**The search's choice did not hold on fresh replications.**")
-    assert "bound 58.0, target >= 60" in stepped
+    assert "(bound 58.0%, target >= 60)" in stepped
     assert "**recommended £420,000 a year** (+£70,000 on the search's choice)" in stepped
     assert "search path: managers 6 (+1)" in stepped
     none = check(missed, ("search path", more, _evaluation(6, 59.0)))
