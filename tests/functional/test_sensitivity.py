@@ -31,6 +31,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, Path]:
     return sensitivity.sensitivity(params, 2, [*TINY, *QUIET], out, progress=False), out
 
 
+@pytest.mark.long  # the cheap experiment takes ≈75 s: in make test-long, so make test stays short
 def test_a_parameter_known_to_matter_outranks_one_known_not_to(
     run: tuple[pd.DataFrame, Path],
 ) -> None:
@@ -46,6 +47,7 @@ def test_a_parameter_known_to_matter_outranks_one_known_not_to(
     assert order[0] == "screening_effort_factor"
 
 
+@pytest.mark.long
 def test_the_indices_are_finite_and_the_files_exist(run: tuple[pd.DataFrame, Path]) -> None:
     table, out = run
     assert set(table["output"]) == set(OUTPUTS)
