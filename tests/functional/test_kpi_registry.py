@@ -12,35 +12,16 @@ import pytest
 
 from sim.analysis.kpis import REGISTRY, entry, label, matches, members, unit
 from sim.compose import load
-from sim.runner import run_replication
-
-SHORT = [
-    "run.replications=1",
-    "run.warmup_days=7",
-    "run.horizon_days=7",
-    "run.drain_days=3",
-    "run.event_log=false",
-    "run.plots=false",
-]
-VARIANTS = {
-    "baseline": [],
-    "integrated_front_door": ["scenario=integrated_front_door", "staffing=integrated_front_door"],
-    "combined_training": [
-        "scenario=combined",
-        "staffing=integrated_front_door",
-        "demand=police_threshold_training",
-    ],
-}
+from tests.kpi_runs import SHORT, VARIANTS, variant_config, variant_kpis
 
 
 @pytest.fixture(scope="module")
 def reported() -> dict[str, list[str]]:
     """``variant → [its KPI names]``; each name checked against the registry in its own config."""
     out: dict[str, list[str]] = {}
-    for variant, overrides in VARIANTS.items():
-        cfg = load([*SHORT, *overrides])
-        names = members(cfg)
-        kpis = run_replication(cfg, 0, keep_events=False).kpis
+    for variant in VARIANTS:
+        names = members(variant_config(variant))
+        kpis = variant_kpis(variant)
         assert len(kpis) > 150
         wrong = {k: [e.name for e in matches(k, names)] for k in kpis}
         wrong = {k: v for k, v in wrong.items() if len(v) != 1}

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.compose import conf_dir, load
+from sim.compose import conf_dir
 from sim.reference import BEGIN, END, MissingSummary, groups_markdown
-from sim.runner import run_replication
+from tests.kpi_runs import VARIANTS, variant_kpis
 
 ROOT = Path(__file__).resolve().parents[2]
 REGENERATE = "run `python -m sim.reference` and commit docs/configuration.md"
@@ -50,25 +50,6 @@ def test_a_new_group_changes_the_table_and_needs_a_summary(tmp_path: Path) -> No
     )
 
 
-SHORT = [
-    "run.replications=1",
-    "run.warmup_days=7",
-    "run.horizon_days=7",
-    "run.drain_days=3",
-    "run.event_log=false",
-    "run.plots=false",
-]
-VARIANTS = {
-    "baseline": [],
-    "integrated_front_door": ["scenario=integrated_front_door", "staffing=integrated_front_door"],
-    "combined_training": [
-        "scenario=combined",
-        "staffing=integrated_front_door",
-        "demand=police_threshold_training",
-    ],
-}
-
-
 def documented() -> tuple[set[str], list[re.Pattern[str]]]:
     """The KPI names of docs/kpis.md, and its patterns (``<pool>`` = any name)."""
     names = set(re.findall(r"`([a-z0-9_<>]+)`", (ROOT / "docs" / "kpis.md").read_text()))
@@ -82,7 +63,7 @@ def documented() -> tuple[set[str], list[re.Pattern[str]]]:
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_every_kpi_a_run_reports_is_defined_in_kpis_md(variant: str) -> None:
-    kpis = run_replication(load([*SHORT, *VARIANTS[variant]]), 0, keep_events=False).kpis
+    kpis = variant_kpis(variant)
     assert len(kpis) > 150
     names, patterns = documented()
     undocumented = [k for k in kpis if k not in names and not any(p.match(k) for p in patterns)]
