@@ -101,48 +101,35 @@ def holm(pvalues: list[float]) -> list[float]:
 
 
 def table(rows: list[Row], independent: bool = False) -> tuple[str, bool]:
-    """A Markdown table of the comparison, and whether any KPI moved (Holm, 5%)."""
-    if independent:
-        return _independent_table(rows)
+    """A Markdown table of the comparison, and whether any KPI moved (Holm, 5%).
+
+    The second test is the paired difference, or with ``independent`` the spread."""
+
+    def second(row: Row) -> str:
+        if independent:
+            return f"{_fmt(row.spread[0])}, {_fmt(row.spread[1])}"
+        d, lo, hi, _ = row.paired
+        return f"{_fmt(d)} ({_fmt(lo)} to {_fmt(hi)})"
+
+    header, pvalue = (
+        ("SD before, after", "spread") if independent else ("paired difference (95% CI)", "paired")
+    )
     welch_adj = holm([row.welch[3] for row in rows])
-    paired_adj = holm([row.paired[3] for row in rows])
+    other_adj = holm([row.spread[2] if independent else row.paired[3] for row in rows])
     lines = [
-        "| KPI | n | before | after | difference (Welch 95% CI) | paired difference (95% CI) "
-        "| Holm p (Welch, paired) | moved? |",
+        f"| KPI | n | before | after | difference (Welch 95% CI) | {header} "
+        f"| Holm p (Welch, {pvalue}) | moved? |",
         "|---|---:|---:|---:|---|---|---|---|",
     ]
     moved = False
-    for row, pw, pp in zip(rows, welch_adj, paired_adj, strict=True):
+    for row, pw, po in zip(rows, welch_adj, other_adj, strict=True):
         d, lo, hi, _ = row.welch
-        _, plo, phi, _ = row.paired
-        hit = pw < 0.05 or pp < 0.05
+        hit = pw < 0.05 or po < 0.05
         moved |= hit
         lines.append(
             f"| `{row.kpi}` | {row.n} | {_fmt(row.before)} | {_fmt(row.after)} "
-            f"| {_fmt(d)} ({_fmt(lo)} to {_fmt(hi)}) | {_fmt(d)} ({_fmt(plo)} to {_fmt(phi)}) "
-            f"| {pw:.2f}, {pp:.2f} | {'**yes**' if hit else 'no'} |"
-        )
-    return "\n".join(lines), moved
-
-
-def _independent_table(rows: list[Row]) -> tuple[str, bool]:
-    welch_adj = holm([row.welch[3] for row in rows])
-    spread_adj = holm([row.spread[2] for row in rows])
-    lines = [
-        "| KPI | n | before | after | difference (Welch 95% CI) | SD before, after "
-        "| Holm p (Welch, spread) | moved? |",
-        "|---|---:|---:|---:|---|---|---|---|",
-    ]
-    moved = False
-    for row, pw, ps in zip(rows, welch_adj, spread_adj, strict=True):
-        d, lo, hi, _ = row.welch
-        sd_before, sd_after, _ = row.spread
-        hit = pw < 0.05 or ps < 0.05
-        moved |= hit
-        lines.append(
-            f"| `{row.kpi}` | {row.n} | {_fmt(row.before)} | {_fmt(row.after)} "
-            f"| {_fmt(d)} ({_fmt(lo)} to {_fmt(hi)}) | {_fmt(sd_before)}, {_fmt(sd_after)} "
-            f"| {pw:.2f}, {ps:.2f} | {'**yes**' if hit else 'no'} |"
+            f"| {_fmt(d)} ({_fmt(lo)} to {_fmt(hi)}) | {second(row)} "
+            f"| {pw:.2f}, {po:.2f} | {'**yes**' if hit else 'no'} |"
         )
     return "\n".join(lines), moved
 
