@@ -67,7 +67,10 @@ class ChildDueBack:
 def children_due_back(door: FrontDoor) -> tuple[ChildDueBack, ...]:
     """The children of a simulated service due back after now, in the order they are due."""
     now = door.env.now
-    due = sorted((t, c.id, c, missed) for t, c, missed in door.pending_returns if t > now)
+    due = sorted(
+        ((t, c.id, c, missed) for t, c, missed in door.pending_returns if t > now),
+        key=lambda item: (item[0], item[1]),  # a contact is never compared with another
+    )
     return tuple(
         ChildDueBack(
             due_days=(t - now) / 1440.0,
@@ -217,8 +220,8 @@ def _return_later(
 def snapshot(door: FrontDoor) -> dict[str, Any]:
     """The backlog of a simulated service now, in the shape of ``cfg.backlog``."""
     now = door.env.now
-    table = contact_table(door.log.to_frame())
     events = door.log.to_frame()
+    table = contact_table(events)
 
     def has(name: str) -> np.ndarray:
         return table[name].notna().to_numpy() if name in table else np.zeros(len(table), bool)
