@@ -5,13 +5,16 @@
 the group sets (the first line of its schema's docstring in :mod:`sim.config`, or "a preset"
 for an ``@package _global_`` group such as ``scenario``) and each option's ``# Summary:``
 line. ``python -m sim.reference`` rewrites the table between its two markers;
-``tests/unit/test_reference_docs.py`` fails when the page differs from what would be written,
-so a group or option added without a summary (or without regenerating) is caught.
+``tests/functional/test_reference_docs.py`` fails when the page differs from what would be
+written, so a group or option added without a summary (or without regenerating) is caught.
+The same command rewrites ``docs/kpis.md``'s tables from the KPI registry
+(:mod:`sim.report.kpi_page`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 import typing
 from pathlib import Path
@@ -106,10 +109,16 @@ def with_table(page: str, table: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m sim.reference [ROOT]``: rewrite the table in ``docs/configuration.md``."""
+    """``python -m sim.reference [--baseline] [ROOT]``: rewrite the generated tables of
+    ``docs/configuration.md`` and ``docs/kpis.md``; ``--baseline`` first re-runs the default
+    configuration and stores its KPI means for the page (:mod:`sim.report.kpi_page`)."""
     from sim.atomic import write_text_atomic
+    from sim.report import kpi_page
 
-    root = Path((argv if argv is not None else sys.argv[1:])[0] if (argv or sys.argv[1:]) else ".")
+    args = list(sys.argv[1:] if argv is None else argv)
+    rerun = "--baseline" in args
+    args = [a for a in args if a != "--baseline"]
+    root = Path(args[0] if args else ".")
     path = root / DOC
     try:
         table = groups_markdown()
@@ -119,6 +128,18 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2) from None
     write_text_atomic(path, with_table(path.read_text(encoding="utf-8"), table))
     print(f"wrote {path}")
+    if rerun:
+        baseline = kpi_page.run_baseline()
+        text = json.dumps(baseline, indent=1, sort_keys=True) + "\n"
+        write_text_atomic(root / kpi_page.BASELINE, text)
+        print(f"wrote {root / kpi_page.BASELINE}")
+    try:
+        page = kpi_page.page_text(root)
+    except kpi_page.MissingBlock as error:
+        print(f"sim.reference: error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    write_text_atomic(root / kpi_page.PAGE, page)
+    print(f"wrote {root / kpi_page.PAGE}")
 
 
 if __name__ == "__main__":

@@ -3,12 +3,10 @@
 One :class:`KPI` per name, or per family (``contacts_<source>``: one KPI per source in the
 config). :mod:`sim.analysis.kpis` matches a run's KPI names against these entries, so a KPI
 added to ``sim/analysis/metrics.py`` (``downstream.py``, ``costs.py``) without an entry here
-fails ``tests/functional/test_kpi_registry.py``, and an entry docs/kpis.md does not name fails
-``tests/functional/test_reference_docs.py``: neither can reach the page undefined. (The page is
-still written by hand from these entries; generating its tables from them is not built yet.)
-
-The text is the page's, moved here from the hand-written tables (issue 15); the prose between
-the tables stays on the page.
+fails ``tests/functional/test_kpi_registry.py``. docs/kpis.md's tables are written from these
+entries by ``python -m sim.reference`` (:mod:`sim.report.kpi_page`), and
+``tests/functional/test_reference_docs.py`` fails when the page is not what it would write; the
+prose between the tables stays hand-written on the page.
 """
 
 from __future__ import annotations
@@ -271,7 +269,7 @@ FRONT_DOOR_KPIS: tuple[KPI, ...] = (
         "<stage>_wait_minutes_mean",
         "stages",
         "minutes",
-        "joining the queue → a member of staff starts; staffed stages only",
+        "joining the queue → a member of staff starts",
         "lower",
         condition=STAFFED_STAGE,
     ),
@@ -279,7 +277,7 @@ FRONT_DOOR_KPIS: tuple[KPI, ...] = (
         "<stage>_waited_pct",
         "stages",
         "%",
-        "contacts whose wait was > 10⁻⁹ min; staffed stages only",
+        "contacts whose wait was > 10⁻⁹ min",
         "lower",
         condition=STAFFED_STAGE,
     ),
@@ -303,8 +301,7 @@ FRONT_DOOR_KPIS: tuple[KPI, ...] = (
         "hours_<pool>_<task>",
         "staff_hours",
         "hours a year",
-        "hours a year that the pool spent on that task. **Present only for pool–task pairs that"
-        " occurred** in the replication",
+        "hours a year that the pool spent on that task",
         condition=TASK_DONE,
     ),
     KPI(

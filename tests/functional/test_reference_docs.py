@@ -85,3 +85,75 @@ def test_every_registry_entry_is_defined_in_kpis_md() -> None:
     page = (ROOT / "docs" / "kpis.md").read_text()
     missing = [name for name in missing if f"`{name}`" not in page]
     assert not missing, f"add them to docs/kpis.md: {missing}"
+
+
+KPI_REGENERATE = "run `python -m sim.reference` and commit docs/kpis.md"
+
+
+def test_the_kpi_page_is_what_the_registry_and_the_stored_baseline_write() -> None:
+    from sim.report.kpi_page import page_text
+
+    page = (ROOT / "docs" / "kpis.md").read_text(encoding="utf-8")
+    assert page == page_text(ROOT), KPI_REGENERATE
+
+
+def test_the_stored_baseline_was_run_on_todays_defaults() -> None:
+    """A default changed without re-running the baseline leaves the page's figures stale."""
+    from sim.report.kpi_page import default_digest, read_baseline
+
+    stored = read_baseline(ROOT)
+    assert stored["config_digest"] == default_digest(), (
+        "the defaults changed: run `python -m sim.reference --baseline` and commit "
+        "docs/kpis_baseline.json and docs/kpis.md"
+    )
+
+
+def test_every_stored_baseline_kpi_has_one_registry_entry() -> None:
+    from sim.analysis.kpis import matches, members
+    from sim.compose import load
+    from sim.report.kpi_page import BASELINE_OVERRIDES, read_baseline
+
+    names = members(load(list(BASELINE_OVERRIDES)))
+    kpis = read_baseline(ROOT)["kpis"]
+    assert len(kpis) > 150
+    wrong = {k: [e.name for e in matches(k, names)] for k in kpis}
+    assert not {k: v for k, v in wrong.items() if len(v) != 1}
+
+
+def test_a_new_registry_entry_or_section_changes_the_generated_page() -> None:
+    from sim.analysis.kpis import KPI, REGISTRY
+    from sim.compose import load
+    from sim.report.kpi_page import MissingBlock, blocks, read_baseline, with_blocks
+
+    page = (ROOT / "docs" / "kpis.md").read_text(encoding="utf-8")
+    baseline, cfg = read_baseline(ROOT), load([])
+    extra = KPI("brand_new_kpi", "system", "contacts", "a KPI added to the registry")
+    grown = with_blocks(page, blocks(baseline, cfg, (*REGISTRY, extra)))
+    assert (
+        grown != page
+        and "| `brand_new_kpi` | contacts | a KPI added to the registry | – |" in grown
+    )
+    new_section = KPI("brand_new_kpi", "brand_new_section", "contacts", "in a section of its own")
+    with pytest.raises(MissingBlock, match="brand_new_section"):
+        with_blocks(page, blocks(baseline, cfg, (*REGISTRY, new_section)))
+
+
+def test_a_kpi_table_cell_and_a_family_breakdown() -> None:
+    from sim.analysis.kpis import REGISTRY, members
+    from sim.compose import load
+    from sim.report.kpi_page import cell, section_markdown
+
+    assert [cell(v) for v in (8008.4, 24.3149, 0.0, None, float("nan"), 0.04832)] == [
+        "8,008",
+        "24.31",
+        "0",
+        "NaN",
+        "NaN",
+        "0.04832",
+    ]
+    names = members(load([]))
+    kpis = {"utilisation_managers": 0.9, "queue_mean_managers": 10.0, "utilisation_edt": 0.05}
+    table = section_markdown("utilisation", kpis, names, REGISTRY)
+    assert "| `managers` | 0.9 | 10 |" in table
+    assert "| `edt` | 0.05 | – |" in table
+    assert "`social_workers`" not in table  # a member with no figure is left out
