@@ -47,16 +47,22 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_for_http(url: str, deadline_s: float = 120.0) -> None:
+def _wait_for_http(
+    url: str, server: subprocess.Popen[bytes], log: Path, deadline_s: float = 120.0
+) -> None:
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"page_timing: frontdoor-app exited ({server.returncode}); see {log}")
         try:
             with urllib.request.urlopen(url, timeout=5) as reply:
                 if reply.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.25)
-    raise SystemExit(f"page_timing: frontdoor-app did not answer {url} in {deadline_s:g} s")
+    raise SystemExit(
+        f"page_timing: frontdoor-app did not answer {url} in {deadline_s:g} s; see {log}"
+    )
 
 
 def time_page() -> dict[str, float]:
@@ -78,7 +84,7 @@ def time_page() -> dict[str, float]:
         )
     try:
         url = f"http://127.0.0.1:{port}"
-        _wait_for_http(f"{url}/_stcore/health")
+        _wait_for_http(f"{url}/_stcore/health", server, log)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
