@@ -57,6 +57,7 @@ def finish(proc: subprocess.Popen[str], timeout: float = 240) -> tuple[int, str,
 # -- finding 1: runs and sweeps started in the same second --------------------------------------
 
 
+@pytest.mark.long  # ≈28 s: two runs at once on 2 cores; in make test-long
 def test_two_runs_started_together_get_their_own_folders(tmp_path: Path) -> None:
     procs = {seed: start_module("sim", *TINY, f"run.seed={seed}", cwd=tmp_path) for seed in (1, 3)}
     folders = {}
@@ -74,6 +75,7 @@ def test_two_runs_started_together_get_their_own_folders(tmp_path: Path) -> None
     assert re.fullmatch(r"\d\d-\d\d-\d\d-\d{6}-[0-9a-f]{6}-baseline", folders[1].name)
 
 
+@pytest.mark.long  # ≈35 s: a whole sweep; in make test-long
 def test_two_sweeps_started_together_keep_their_jobs_apart(tmp_path: Path) -> None:
     seeds = {"a": "1", "b": "5"}  # one job each: a shared folder would mix job 0
     procs = {
@@ -257,6 +259,7 @@ def test_the_command_stopped_by_a_signal_says_so_in_one_line(
     assert json.loads((tmp_path / "run" / "status.json").read_text())["status"] == "interrupted"
 
 
+@pytest.mark.long  # ≈35 s: a whole sweep; in make test-long
 def test_a_sweep_stopped_in_its_first_job_gathers_it_interrupted_and_the_rest_missing(
     tmp_path: Path,
 ) -> None:

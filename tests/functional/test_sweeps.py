@@ -83,6 +83,7 @@ def test_joblib_launcher_gives_the_same_results(serial_sweep: Path, tmp_path: Pa
     pd.testing.assert_frame_equal(kpi_columns(parallel), kpi_columns(serial))
 
 
+@pytest.mark.long  # ≈33 s: a whole sweep; in make test-long
 def test_failed_job_is_recorded_and_the_sweep_still_gathered(tmp_path: Path) -> None:
     hooks = {FAIL_IF: f"{STAFF}=12"}
     result = run("sim", "-m", "hydra.sweep.dir=sweep", *SWEEP, cwd=tmp_path, hooks=hooks)
