@@ -10,6 +10,7 @@ its AppTest and the unit tests share it.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -20,8 +21,10 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from sim.analysis.compare import compare_scenarios, paired_differences
-from sim.app.levers import PAGE_ONLY, RunSettings, cli_command, run_overrides
+from sim.app.levers import PAGE_ONLY, Levers, RunSettings, cli_command, run_overrides
+from sim.app.levers import today as today_positions
 from sim.compose import compose, load, run
+from sim.config import Config
 from sim.report.words import COST_KPI, HEADLINE_KPI, clipped, headline_sentence, label
 from sim.runner import Results
 
@@ -85,21 +88,32 @@ def page_key(option: Sequence[str], settings: RunSettings) -> list[str]:
     return [*option, *run_overrides(settings), *PAGE_ONLY]
 
 
+@functools.cache
+def today_levers() -> Levers:
+    """The levers at today's positions, read from the default config once per process (a
+    composition costs 1.5–2 s; ``frontdoor-app`` reads it before it serves)."""
+    return today_positions(load([]))
+
+
 def page_run(
     option: Sequence[str],
     settings: RunSettings,
     cache: RunCache,
     on_replication: Progress | None = None,
+    spec: Config | None = None,
 ) -> Results:
     """The option's run with the page's settings, from the cache or through ``sim.run``.
 
-    Raises :class:`sim.errors.ConfigError` (before anything runs) for a refused combination.
+    ``spec``, if given, is ``load(page_key(option, settings))`` already composed (composing
+    costs 1.5–2 s). Raises :class:`sim.errors.ConfigError` (before anything runs) for a refused
+    combination.
     """
     key = page_key(option, settings)
     found = cache.get(key)
     if found is not None:
         return found
-    spec = load(key)
+    if spec is None:
+        spec = load(key)
     results = run(spec, progress=False, on_replication=on_replication)
     cache.put(key, results)
     return results
@@ -165,8 +179,14 @@ class Answer:
 
     def config_yaml(self) -> str:
         """The option's composed config, as ``frontdoor --cfg job`` would print it."""
-        cfg = compose([*self.overrides, *run_overrides(self.settings)])
-        return OmegaConf.to_yaml(cfg)
+        return config_yaml((*self.overrides, *run_overrides(self.settings)))
+
+
+@functools.lru_cache(maxsize=64)
+def config_yaml(overrides: tuple[str, ...]) -> str:
+    """``frontdoor <overrides> --cfg job``'s YAML, kept per overrides: the page shows it for its
+    download on every redraw, and composing costs 1.5–2 s."""
+    return OmegaConf.to_yaml(compose(list(overrides)))
 
 
 def answer(
@@ -182,18 +202,23 @@ def answer(
     done at once).
     """
     total = 2 * settings.replications
-    if page_key(option, settings) not in cache:
-        load(page_key(option, settings))  # a refused option is refused before today runs
+    key = page_key(option, settings)
+    # A refused option is refused before today runs; the spec is kept for the option's run.
+    spec = None if key in cache else load(key)
 
     def told(offset: int) -> Progress | None:
         if on_progress is None:
             return None
         return lambda done, _total: on_progress(offset + done, total)
 
-    today = page_run([], settings, cache, told(0))
+    today = page_run([], settings, cache, told(0), None if option else spec)
     if on_progress is not None:
         on_progress(settings.replications, total)
-    other = today if not option else page_run(option, settings, cache, told(settings.replications))
+    other = (
+        today
+        if not option
+        else page_run(option, settings, cache, told(settings.replications), spec)
+    )
     kpis = [k for k in today.replications.columns if k != "replication" and k in other.replications]
     diffs = paired_differences(today.replications, other.replications, kpis)
     return Answer(option_words, tuple(option), settings, today, other, diffs)

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import streamlit as st
 
-from sim.app.answer import PRESETS, Answer, RunCache, answer, presets
+from sim.app.answer import PRESETS, Answer, RunCache, answer, presets, today_levers
 from sim.app.briefing import briefing_markdown, results_csv
 from sim.app.levers import (
     OPENING_HOURS,
@@ -28,9 +28,8 @@ from sim.app.levers import (
     lever_sentence,
     overrides,
     replace,
-    today,
+    shares_warm_up,
 )
-from sim.compose import load
 from sim.errors import ConfigError
 from sim.report import plots
 from sim.report.words import change, number, pool_words
@@ -44,11 +43,6 @@ STAFF_MAX = {"managers": 15, "social_workers": 40, "practice_support": 30, "edt"
 def shared_cache() -> RunCache:
     """One cache of finished runs for every tab of this server."""
     return RunCache()
-
-
-@st.cache_resource
-def today_levers() -> Levers:
-    return today(load([]))
 
 
 def levers_from_sidebar(base: Levers) -> tuple[Levers, RunSettings]:
@@ -178,6 +172,13 @@ def show_table(result: Answer) -> None:
         ]
     st.dataframe(shown, hide_index=True, width="stretch")
     st.caption("95% confidence intervals in brackets; changes are paired (same children in both).")
+    if shares_warm_up(result.settings):
+        st.caption(
+            "The replications start from one shared warm-up. The front door forgets it within "
+            "their 28 settling days, but re-referrals and the step-up wait carry some of it, so "
+            "their intervals may be too narrow: for those, run the command under *Take away* "
+            "without `run.warm_start=snapshot`."
+        )
 
 
 def show_charts(result: Answer) -> None:

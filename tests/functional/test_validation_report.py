@@ -23,8 +23,7 @@ from experiments.validation import TINY, validate
 from experiments.validation_targets import PUBLISHED, TOLERANCE
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "synthetic_annex_a"
-# ≈70 s on the 2-core machine: in make test-long (CI runs it after make test).
-pytestmark = [pytest.mark.slow, pytest.mark.long]
+pytestmark = pytest.mark.slow
 
 PRECISE = [
     "conversion_pct",

@@ -91,6 +91,17 @@ def test_the_command_shown_is_the_page_run(base) -> None:
     assert spec.calendar.opening_hours["monday"] == ["08:00-18:00"]
 
 
+@pytest.mark.parametrize(("warmup", "shared"), [(364, True), (35, True), (34, False), (14, False)])
+def test_the_page_shares_one_warm_up_when_it_is_long_enough(warmup: int, shared: bool) -> None:
+    """A warm-up at least a week longer than the 28 settling days is simulated once per run
+    (and the command shown says so); a shorter one warms up each replication."""
+    settings = RunSettings(replications=2, horizon_days=28, warmup_days=warmup)
+    spec = load(run_overrides(settings))
+    assert (spec.run.warm_start.value == "snapshot") is shared
+    assert ("run.warm_start=snapshot" in cli_command([], settings)) is shared
+    assert RunSettings().warmup_days == 364 and spec.run.settle_days == 28
+
+
 def test_a_refused_lever_is_one_sentence_naming_it(base) -> None:
     with pytest.raises(ConfigError) as caught:
         load(overrides(replace(base, practice_support=0), base))
