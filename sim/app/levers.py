@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sim.config import Config
+from sim.config.run import RunConfig, snapshot_days
 from sim.errors import ConfigError
 from sim.report.words import pool_words
 
@@ -47,11 +48,10 @@ DEFAULT_HORIZON_DAYS = 91
 WARMUP_DAYS = 364
 DRAIN_DAYS = 28
 #: The page's runs share one warm-up (``run.warm_start=snapshot``, docs/performance.md "The
-#: shared warm-up") and each replication settles for ``run.settle_days`` (28) before it measures:
-#: the front door forgets its starting state within that, and a run of 4 simulates 364 + 4 × 147
-#: days instead of 4 × 483. It needs a warm-up at least a week longer than the settle, so a
-#: shorter warm-up (a browser test's 14 days) warms up each replication as the CLI does.
-SETTLE_DAYS = 28
+#: shared warm-up") and each replication settles for ``run.settle_days`` (its default, 28 days)
+#: before it measures: the front door forgets its starting state within that, and a run of 4
+#: simulates 364 + 4 × 147 days instead of 4 × 483.
+SETTLE_DAYS = RunConfig().settle_days
 
 #: What the page's "How long to simulate" widgets allow: ``{setting: (lowest, highest)}``.
 SETTING_RANGES: dict[str, tuple[int, int]] = {
@@ -90,8 +90,10 @@ class RunSettings:
 
 
 def shares_warm_up(settings: RunSettings) -> bool:
-    """Whether the page's run shares one warm-up (:data:`SETTLE_DAYS`): when it is long enough."""
-    return settings.warmup_days >= SETTLE_DAYS + 7
+    """Whether the page's run shares one warm-up (:data:`SETTLE_DAYS`): when the config's own
+    rule (:mod:`sim.bounds`) allows one, a snapshot at least a week in. A shorter warm-up (a
+    browser test's 14 days) warms up each replication, as the command line does."""
+    return snapshot_days(RunConfig(warmup_days=float(settings.warmup_days))) >= 7.0
 
 
 def first_settings(text: str | None) -> RunSettings:

@@ -21,6 +21,7 @@ from sim.app.levers import (
     OPENING_HOURS,
     SETTING_RANGES,
     SETTINGS_ENV,
+    SETTLE_DAYS,
     Levers,
     RunSettings,
     describe,
@@ -175,7 +176,8 @@ def show_table(result: Answer) -> None:
     if shares_warm_up(result.settings):
         st.caption(
             "The replications start from one shared warm-up. The front door forgets it within "
-            "their 28 settling days, but re-referrals and the step-up wait carry some of it, so "
+            f"their {SETTLE_DAYS:g} settling days, but re-referrals and the step-up wait carry "
+            "some of it, so "
             "their intervals may be too narrow: for those, run the command under *Take away* "
             "without `run.warm_start=snapshot`."
         )
