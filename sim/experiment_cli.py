@@ -31,6 +31,8 @@ EXPERIMENTS = {
     "council's own Annex A extract (--extract PATH)",
     "sensitivity": "which ESTIMATE parameters move the KPIs, the options' advantages and "
     "costs (tornado, Sobol indices)",
+    "fit_ratios": "the assessment ratios frontdoor-fit uses (median and 45-WD share against "
+    "the phases' scale and the deadline push)",
 }
 """Every named experiment and what it answers (``frontdoor-experiment --list``)."""
 

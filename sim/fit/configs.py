@@ -20,31 +20,97 @@ of the baseline; docs/fit.md "From figures to inputs"):
 - section 47 enquiries per referral = :data:`STRATEGY_PCT` × ``s47_probability``;
 - Annex A gives no establishment, so the assessment teams are scaled to the referrals a year
   (:data:`REFERRALS_PER_YEAR` in the default), keeping the default's caseloads;
-- assessments over 45 working days = :data:`OVER_45_AT_NO_PUSH` − :data:`OVER_45_PER_PUSH` ×
-  ``deadline_push_probability`` (the model's durations bunch under the deadline by that push).
+- the assessment median → a scale on the visit gaps, write-up and long write-up, and the share
+  over 45 working days → ``deadline_push_probability`` at that scale (the model's durations
+  bunch under the deadline by that push): :data:`ASSESSMENT_RATIOS`.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sim.fit.arrivals import weekly_profile
-from sim.fit.durations import lead_distribution
+from sim.fit.durations import DurationFit, lead_distribution
 from sim.fit.estimates import ICPC_LIMIT, Fit
 
 NEED_PER_CONVERSION = 0.756 * 23.7 / 24.03  # defaults: need = 0.756 × §1c; the run converts 24.03%
 RETURNS_PER_REFERRAL = 0.246  # 946 returning contacts a year per 3,844 referrals
 NFA_PCT_PER_PROBABILITY = 6.66 / 0.7  # referral_nfa_pct 6.66 at probability 0.7
 STRATEGY_PCT = 100 * 469.7 / 1916.7  # % of referrals that go to a strategy discussion
-OVER_45_AT_NO_PUSH = 25.68  # % over 45 WD with deadline_push_probability 0
-OVER_45_PER_PUSH = (25.68 - 15.13) / 0.75  # % fewer over 45 WD per unit of push
+#: The assessment's phases that ``s`` scales, and the keys of a duration that scale with it.
+ASSESSMENT_PHASES = ("visit_gap", "write_up", "long_write_up")
+SCALE_KEYS = ("mean", "median", "percentile_value", "low", "mode", "high", "value", "values")
+#: ``python -m experiments.fit_ratios`` on the default baseline (3 replications, the default run):
+#: at each phase scale s, the assessment median (WD) and the % over 45 WD, each at
+#: ``deadline_push_probability`` 0 and :data:`RATIO_PUSH`. Both move with s and with the push (a
+#: push frees caseload, and so shortens other children's visit gaps); between the points they are
+#: taken as linear in each, and beyond them extrapolated so.
+RATIO_PUSH = 0.75
+ASSESSMENT_RATIOS = {  # scale: (median at p=0, median at p=0.75, over at p=0, over at p=0.75)
+    1.0: (30.45, 30.32, 25.68, 15.13),
+    1.3: (41.84, 39.76, 45.51, 29.03),
+}
+SCALE_RANGE = (0.5, 2.0)  # the phase scales the fit writes; beyond, the report says so
 REFERRALS_PER_YEAR = 3844  # the default's referrals a year, for the assessment teams' sizes
 
 
 def _clip(value: float, low: float = 0.0, high: float = 1.0) -> float:
     return min(max(value, low), high)
+
+
+def assessment_at(scale: float, push: float) -> tuple[float, float]:
+    """The default model's assessment median (WD) and % over 45 WD at phase scale ``scale`` and
+    deadline push ``push`` (:data:`ASSESSMENT_RATIOS`, linear in each)."""
+    (s1, r1), (s2, r2) = sorted(ASSESSMENT_RATIOS.items())
+    w, q = (scale - s1) / (s2 - s1), push / RATIO_PUSH
+    at = [a + w * (b - a) for a, b in zip(r1, r2, strict=True)]  # the four figures at ``scale``
+    return at[0] + q * (at[1] - at[0]), at[2] + q * (at[3] - at[2])
+
+
+def assessment_inputs(median: float, over: float) -> tuple[float, float]:
+    """The phase scale and deadline push at which the default model gives ``median`` WD and
+    ``over`` % over 45 WD, unclipped: each is linear given the other, so alternate until they
+    settle (the push moves the median little, so a few rounds do)."""
+    (s1, _), (s2, _) = sorted(ASSESSMENT_RATIOS.items())
+    scale, push = 1.0, RATIO_PUSH
+    for _ in range(50):
+        m1, m2 = (assessment_at(s, push)[0] for s in (s1, s2))
+        scale = s1 + (median - m1) * (s2 - s1) / (m2 - m1)
+        push = push_for(scale, over)
+    return scale, push
+
+
+def push_for(scale: float, over: float) -> float:
+    """The deadline push (unclipped) giving ``over`` % over 45 WD at phase scale ``scale``."""
+    over_0, over_pushed = (assessment_at(scale, p)[1] for p in (0.0, RATIO_PUSH))
+    return (over_0 - over) * RATIO_PUSH / (over_0 - over_pushed)
+
+
+def scaled_duration(duration: Mapping[str, Any], scale: float) -> dict[str, Any]:
+    """``duration`` (a config mapping) with its time keys × ``scale``: the same shape, longer."""
+    out = dict(duration)
+    for key in SCALE_KEYS:
+        value = out.get(key)
+        if isinstance(value, list):
+            out[key] = [round(v * scale, 1) for v in value]
+        elif value is not None:
+            out[key] = round(float(value) * scale, 1)
+    return out
+
+
+def scaled_phase_overrides(assessment: Any, scale: float) -> list[str]:
+    """Overrides that scale the default assessment's phases (``assessment``: its typed config)."""
+    out = []
+    for phase in ASSESSMENT_PHASES:
+        duration = dataclasses.asdict(getattr(assessment, phase).duration)
+        for key, value in scaled_duration(duration, scale).items():
+            if key in SCALE_KEYS and value is not None:
+                out.append(f"after_decision.assessment.{phase}.duration.{key}={value}")
+    return out
 
 
 def fitted_demand(
@@ -160,16 +226,7 @@ def fitted_after_decision(
             "values pooled so each stands for ≥ 5"
         )
     if fit.assessment is not None and fit.assessment.days.size:
-        over = 100 - fit.assessment.within.value
-        after["assessment"]["deadline_push_probability"] = reach(
-            "assessment.deadline_push_probability",
-            (OVER_45_AT_NO_PUSH - over) / OVER_45_PER_PUSH,
-            f"{over:.1f}% of assessments over 45 WD (the push alone reaches "
-            f"{OVER_45_AT_NO_PUSH - OVER_45_PER_PUSH:.1f}–{OVER_45_AT_NO_PUSH:.1f}%)",
-        )
-        notes["assessment.deadline_push_probability"] = (
-            f"List 4: {fit.assessment.within.value:.1f}% within 45 WD"
-        )
+        _fit_assessment(after["assessment"], fit.assessment, notes, warnings, reach)
     if fit.referrals_per_year:
         scale = fit.referrals_per_year / REFERRALS_PER_YEAR
         for team, cfg in after["assessment"]["teams"].items():
@@ -180,3 +237,39 @@ def fitted_after_decision(
                 "as in the default: Annex A gives no establishment, so replace it with yours"
             )
     return after, notes, warnings
+
+
+def _fit_assessment(
+    assessment: dict[str, Any],
+    durations: DurationFit,
+    notes: dict[str, str],
+    warnings: list[str],
+    reach: Callable[[str, float, str], float],
+) -> None:
+    """List 4's median and share over 45 WD set two inputs together: the scale of the visit
+    gaps and write-ups, and the deadline push (:func:`assessment_inputs`)."""
+    median, over = durations.median, 100 - durations.within.value
+    wanted, push = assessment_inputs(median.value, over)
+    scale = round(_clip(wanted, *SCALE_RANGE), 3)
+    if abs(scale - wanted) > 5e-4:
+        warnings.append(
+            f"assessment median {median.value:.1f} WD: the phases would need × {wanted:.2f}; "
+            f"× {scale:g} written (the fit's range is × {SCALE_RANGE[0]:g}–{SCALE_RANGE[1]:g})"
+        )
+        push = push_for(scale, over)
+    for phase in ASSESSMENT_PHASES:
+        assessment[phase]["duration"] = scaled_duration(assessment[phase]["duration"], scale)
+    notes["assessment.visit_gap/write_up/long_write_up"] = (
+        f"List 4: median {median.value:.1f} WD ({median.low:.1f}–{median.high:.1f}); "
+        f"the starting group's phases × {scale:g}"
+    )
+    over_0, over_1 = (assessment_at(scale, p)[1] for p in (0.0, 1.0))
+    assessment["deadline_push_probability"] = reach(
+        "assessment.deadline_push_probability",
+        push,
+        f"{over:.1f}% of assessments over 45 WD (at phases × {scale:g} the push alone reaches "
+        f"{over_1:.1f}–{over_0:.1f}%)",
+    )
+    notes["assessment.deadline_push_probability"] = (
+        f"List 4: {durations.within.value:.1f}% within 45 WD"
+    )

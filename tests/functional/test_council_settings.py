@@ -18,7 +18,7 @@ import yaml
 
 import experiments.budget_alignment as alignment
 import experiments.budget_frontier as frontier
-from experiments import common, front_door_options, re_referral_warmup, staffing
+from experiments import common, fit_ratios, front_door_options, re_referral_warmup, staffing
 from sim.analysis.costs import annual_staff_cost
 from sim.compose import config_dir_override, load
 from sim.errors import ConfigError
@@ -55,6 +55,7 @@ MAINS: dict[str, Callable[[list[str]], Any]] = {
     "budget_alignment": alignment.main,
     "budget_frontier": frontier.main,
     "re_referral_warmup": re_referral_warmup.main,
+    "fit_ratios": fit_ratios.main,
 }
 
 
