@@ -27,7 +27,7 @@ from sim.runner import simulate_replications
 from .common import OneLineParser
 
 PUSH = RATIO_PUSH
-TINY = ["run.warmup_days=56", "run.horizon_days=91", "run.jobs=1"]
+TINY = ["run.warmup_days=28", "run.horizon_days=56", "run.jobs=1"]
 
 
 def measure(

@@ -254,6 +254,7 @@ def validate(
     drop_bad_rows: bool = False,
     config_dir: Sequence[str] = (),
     progress: bool | None = False,
+    calibrate_rounds: int | None = None,
 ) -> pd.DataFrame:
     """Run the baseline (and the model fitted to ``extract``), write the report, return the
     table. Raises :class:`sim.fit.ExtractError` for a bad extract, before anything is run."""
@@ -264,7 +265,8 @@ def validate(
     try:
         result = None
         if extract is not None:  # read and checked first: a bad extract costs no simulation
-            result = fit_extract(extract, staging, "extract", drop_bad_rows=drop_bad_rows)
+            rounds = {} if calibrate_rounds is None else {"calibrate_rounds": calibrate_rounds}
+            result = fit_extract(extract, staging, "extract", drop_bad_rows=drop_bad_rows, **rounds)
             notes += [n for n in result.notes if "dropped" in n or "not fitted" in n]
         base = simulate_replications(load([*settings, *config_dir]), keep_events=False)
         frames = [published_table(base)]
@@ -299,6 +301,12 @@ def main(argv: Sequence[str] | None = None) -> Path:
         action="store_true",
         help="drop the extract's bad rows (counted) instead of refusing",
     )
+    parser.add_argument(
+        "--calibrate-rounds",
+        type=int,
+        default=None,
+        help="the fit's calibration runs (as frontdoor-fit; default 3)",
+    )
     parser.add_argument("--tiny", action="store_true", help="cheap settings (tests)")
     parser.add_argument("--out", type=Path, default=Path("reports") / "validation")
     add_config_dir(parser)
@@ -321,6 +329,7 @@ def main(argv: Sequence[str] | None = None) -> Path:
                 args.extract,
                 drop_bad_rows=args.drop_bad_rows,
                 config_dir=args.config_dir,
+                calibrate_rounds=args.calibrate_rounds,
             )
         except ExtractError as error:
             print(

@@ -34,6 +34,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--codes", help="YAML of Annex A source code: model source, overriding the default table"
     )
+    p.add_argument(
+        "--calibrate-rounds",
+        type=int,
+        default=None,
+        help="short model runs to calibrate the assessment on (0 to 10; 0: none; default 3, "
+        "sim.fit.calibrate.ROUNDS)",
+    )
     p.add_argument("--demand", default="cheshire_east", help="demand option to start from")
     p.add_argument(
         "--after-decision", default="cheshire_east", help="after_decision option to start from"
@@ -55,6 +62,11 @@ def main(argv: Sequence[str] | None = None) -> None:
                 codes=args.codes,
                 base_demand=args.demand,
                 base_after_decision=args.after_decision,
+                **(
+                    {}
+                    if args.calibrate_rounds is None
+                    else {"calibrate_rounds": args.calibrate_rounds}
+                ),
             )
         except ExtractError as error:
             print(f"{PROG}: error: the extract has bad rows; nothing was written", file=sys.stderr)

@@ -239,6 +239,26 @@ def fitted_after_decision(
     return after, notes, warnings
 
 
+def assessment_start(durations: DurationFit) -> tuple[float, float, float]:
+    """The phase scale wanted for List 4's median and share over 45 WD, the scale written (kept
+    in :data:`SCALE_RANGE`) and the push at the written scale, by the default model's ratios."""
+    over = 100 - durations.within.value
+    wanted, push = assessment_inputs(durations.median.value, over)
+    scale = round(_clip(wanted, *SCALE_RANGE), 3)
+    if abs(scale - wanted) > 5e-4:
+        push = push_for(scale, over)
+    return wanted, scale, push
+
+
+def phase_note(durations: DurationFit, scale: float) -> str:
+    """The comment on the scaled phases: List 4's median and the scale written."""
+    m = durations.median
+    return (
+        f"List 4: median {m.value:.1f} WD ({m.low:.1f}–{m.high:.1f}); "
+        f"the starting group's phases × {scale:g}"
+    )
+
+
 def _fit_assessment(
     assessment: dict[str, Any],
     durations: DurationFit,
@@ -249,20 +269,15 @@ def _fit_assessment(
     """List 4's median and share over 45 WD set two inputs together: the scale of the visit
     gaps and write-ups, and the deadline push (:func:`assessment_inputs`)."""
     median, over = durations.median, 100 - durations.within.value
-    wanted, push = assessment_inputs(median.value, over)
-    scale = round(_clip(wanted, *SCALE_RANGE), 3)
+    wanted, scale, push = assessment_start(durations)
     if abs(scale - wanted) > 5e-4:
         warnings.append(
             f"assessment median {median.value:.1f} WD: the phases would need × {wanted:.2f}; "
             f"× {scale:g} written (the fit's range is × {SCALE_RANGE[0]:g}–{SCALE_RANGE[1]:g})"
         )
-        push = push_for(scale, over)
     for phase in ASSESSMENT_PHASES:
         assessment[phase]["duration"] = scaled_duration(assessment[phase]["duration"], scale)
-    notes["assessment.visit_gap/write_up/long_write_up"] = (
-        f"List 4: median {median.value:.1f} WD ({median.low:.1f}–{median.high:.1f}); "
-        f"the starting group's phases × {scale:g}"
-    )
+    notes["assessment.visit_gap/write_up/long_write_up"] = phase_note(durations, scale)
     over_0, over_1 = (assessment_at(scale, p)[1] for p in (0.0, 1.0))
     assessment["deadline_push_probability"] = reach(
         "assessment.deadline_push_probability",

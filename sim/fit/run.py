@@ -19,9 +19,15 @@ import yaml
 
 from sim.errors import ConfigError
 from sim.fit.annex_a import read_extract
+from sim.fit.calibrate import ROUNDS, calibrate_assessment, calibration_notes
 from sim.fit.checks import Checked, Problem, check_extract
 from sim.fit.codes import read_code_table
-from sim.fit.configs import fitted_after_decision, fitted_demand
+from sim.fit.configs import (
+    assessment_start,
+    fitted_after_decision,
+    fitted_demand,
+    phase_note,
+)
 from sim.fit.estimates import Fit, fit_lists
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
@@ -75,9 +81,13 @@ def fit_extract(
     codes: str | Path | None = None,
     base_demand: str = "cheshire_east",
     base_after_decision: str = "cheshire_east",
+    calibrate_rounds: int = ROUNDS,
 ) -> FitResult:
     """Fit the model to an Annex A extract and write ``<out>/demand/<name>.yaml``,
     ``<out>/after_decision/<name>.yaml`` and ``<out>/fit_report/<name>/`` (report.md, PNGs).
+
+    With List 4, the assessment inputs are then calibrated on the model, up to
+    ``calibrate_rounds`` short runs of the staged config (:mod:`sim.fit.calibrate`; 0: none).
 
     Raises :class:`ExtractError` listing every bad row (unless ``drop_bad_rows``: then they are
     dropped and counted), :class:`~sim.errors.ConfigError` for a bad argument.
@@ -86,6 +96,8 @@ def fit_extract(
 
     from sim.compose import compose, load
 
+    if not isinstance(calibrate_rounds, int) or not 0 <= calibrate_rounds <= 10:
+        raise ConfigError("--calibrate-rounds", str(calibrate_rounds), "must be 0 to 10")
     if not NAME.match(name):
         raise ConfigError(
             "--name", name, "must be a letter then letters, digits, _ or - (a config name)"
@@ -119,29 +131,44 @@ def fit_extract(
     demand, demand_notes = fitted_demand(demand_base, fit, name)
     after, after_notes, warnings = fitted_after_decision(after_base, fit)
     notes += warnings
+    after_heading = (
+        "after_decision (after the front door's decision)",
+        name,
+        base_after_decision,
+        after_notes,
+    )
     documents = {
         Path("demand") / f"{name}.yaml": _dump(
             {"defaults": ["schema", "_self_"], **demand},
             _heading("demand (contacts)", name, base_demand, demand_notes),
         ),
-        Path("after_decision") / f"{name}.yaml": _dump(
-            {"defaults": ["schema", "_self_"], **after},
-            _heading(
-                "after_decision (after the front door's decision)",
-                name,
-                base_after_decision,
-                after_notes,
-            ),
-        ),
+        Path("after_decision") / f"{name}.yaml": "",
     }
     staging = Path(tempfile.mkdtemp(prefix="frontdoor-fit-"))
-    try:
+
+    def stage() -> Path:
+        """Write the documents as they now stand into ``staging``, and check they run."""
+        documents[Path("after_decision") / f"{name}.yaml"] = _dump(
+            {"defaults": ["schema", "_self_"], **after}, _heading(*after_heading)
+        )
         for relative, text in documents.items():
             (staging / relative).parent.mkdir(parents=True, exist_ok=True)
             (staging / relative).write_text(text, encoding="utf-8")
-        load(
-            [f"demand={name}", f"after_decision={name}"], extra_config_dir=str(staging)
-        )  # runs as is
+        load([f"demand={name}", f"after_decision={name}"], extra_config_dir=str(staging))
+        return staging
+
+    try:
+        stage()
+        if calibrate_rounds and fit.assessment is not None and fit.assessment.days.size:
+            _, scale, _ = assessment_start(fit.assessment)
+            done, scale = calibrate_assessment(
+                after, after_base, fit.assessment, scale, stage, name=name, rounds=calibrate_rounds
+            )
+            after_notes["assessment.visit_gap/write_up/long_write_up"] = (
+                phase_note(fit.assessment, scale) + ", calibrated on the model (fit report)"
+            )
+            notes += calibration_notes(done, fit.assessment)
+            stage()
         report_dir = staging / "fit_report" / name
         report_dir.mkdir(parents=True)
         _report(

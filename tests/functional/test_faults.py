@@ -148,6 +148,10 @@ def _wait_for(path: Path, proc: subprocess.Popen[str], timeout: float = 240) -> 
         time.sleep(0.05)
 
 
+# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("faults")
+
+
 @pytest.fixture(scope="module")
 def tiny_results() -> tuple[Any, Any]:
     """One tiny simulated run, to be written again and again by forked writers (whose imports

@@ -44,7 +44,7 @@ def test_with_list_1_alone_only_arrivals_are_fitted(tmp_path: Path) -> None:
 def test_without_list_1_demand_keeps_its_defaults(tmp_path: Path) -> None:
     rows = clean_rows(90)
     extract = write_folder({n: rows[n] for n in (3, 4, 5)}, tmp_path / "extract")
-    result = fit_extract(extract, tmp_path / "out", "no1")
+    result = fit_extract(extract, tmp_path / "out", "no1", calibrate_rounds=0)
     assert any("List 1 (contacts) not found" in note for note in result.notes)
     assert any("conversion by source needs Lists 1 and 3" in note for note in result.notes)
     demand = _group(tmp_path / "out" / "demand" / "no1.yaml")

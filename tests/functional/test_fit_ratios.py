@@ -8,6 +8,7 @@ import pytest
 from experiments import fit_ratios
 
 
+@pytest.mark.long  # ≈20 s: a developer's tool, run by make test-long
 def test_the_ratios_command_prints_rows_the_fit_can_keep(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -20,7 +20,7 @@ from experiments import sensitivity
 from experiments.sensitivity import OUTPUTS, QUIET, TINY, designs, ranking, sobol_indices
 from experiments.sensitivity_parameters import BY_NAME, PARAMETERS
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sensitivity")]
 NAMES = ["screening_effort_factor", "salary_factor"]
 
 

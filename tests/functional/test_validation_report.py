@@ -23,7 +23,7 @@ from experiments.validation import TINY, validate
 from experiments.validation_targets import PUBLISHED, TOLERANCE
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "synthetic_annex_a"
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("validation_report")]
 
 PRECISE = [
     "conversion_pct",
@@ -66,7 +66,12 @@ def test_the_fitted_model_reproduces_the_extracts_own_shares(
     assert {"conversion_pct", "referral_nfa_pct", "assessment_within_45wd_pct"} <= set(
         observed.index
     )
-    for kpi in ("conversion_pct", "referral_share_pct_police", "assessment_within_45wd_pct"):
+    for kpi in (
+        "conversion_pct",
+        "referral_share_pct_police",
+        "assessment_within_45wd_pct",
+        "assessment_working_days_median",  # the fit calibrates it on the model
+    ):
         assert observed.loc[kpi, "within_tolerance"] == "yes", observed.loc[kpi].to_dict()
     assert all(n == "<5" or int(n) >= 5 for n in observed["target_n"])
 
