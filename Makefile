@@ -78,12 +78,12 @@ verify: setup
 
 # The page's AppTest and browser test (tests/app) run here, so the app extra is synced first.
 test: $(APP_SYNCED) lint typecheck
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=10 -m "not long and not scale"
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope --durations=10 -m "not long and not scale"
 
 # The longest functional tests (paired-run equivalence, experiment commands end to end): CI
 # runs them after `make test`, which stays under ten minutes on two cores.
 test-long: setup
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=10 -m "long and not scale"
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope --durations=10 -m "long and not scale"
 
 # Dask, Ray and the Hydra launchers (tests/scale): each venv is synced from uv.lock with its extras
 # and the dev group; FRONTDOOR_SCALE_EXTRAS turns a missing engine from a skip into a failure.

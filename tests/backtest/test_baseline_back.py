@@ -22,10 +22,6 @@ from tests.backtest.regenerate import DROPPED, EXPECTED, baseline_kpis, degenera
 REGENERATE = "if intended: .venv/bin/python -m tests.backtest.regenerate"
 
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("baseline_back")
-
-
 @pytest.fixture(scope="module")
 def pinned() -> dict[str, float]:
     return json.loads(Path(EXPECTED).read_text())

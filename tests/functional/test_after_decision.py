@@ -129,10 +129,6 @@ def test_absence_reduces_effective_capacity() -> None:
 # -- conservation across the whole pathway -----------------------------------------------------
 
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("after_decision")
-
-
 @pytest.fixture(scope="module")
 def whole() -> tuple[object, pd.DataFrame]:
     cfg = load(["run.warmup_days=60", "run.horizon_days=60", "run.drain_days=0"])

@@ -30,10 +30,6 @@ SHORT = ["run.warmup_days=7", "run.horizon_days=7", "run.drain_days=3", "run.job
 SETTINGS = [*TINY, *SHORT]  # 2 replications of a week: enough for exact arithmetic checks
 
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("attribution")
-
-
 @pytest.fixture(scope="module")
 def changed() -> dict:
     return scenario_changes(ATTRIBUTION, SETTINGS)

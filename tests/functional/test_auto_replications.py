@@ -31,10 +31,6 @@ def auto(*overrides: str, keep_events: bool | None = None) -> Results:
     return simulate_replications(load([*TINY, *overrides]), keep_events=keep_events, progress=False)
 
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("auto_replications")
-
-
 @pytest.fixture(scope="module")
 def loose() -> Results:
     return auto(f"run.auto_replications.precision={LOOSE}")

@@ -186,6 +186,7 @@ def test_run_writes_a_complete_run_folder(tmp_path: Path) -> None:
     assert not list(folder.glob(".*.tmp")), "no temporary files left behind"
 
 
+@pytest.mark.long  # ≈20-30 s, two whole runs; same seed → same results is in test_runner too
 def test_same_seed_same_outputs_from_another_directory(tmp_path: Path) -> None:
     first = frontdoor(*SMALL, "hydra.run.dir=a", cwd=tmp_path)
     other = tmp_path / "elsewhere"

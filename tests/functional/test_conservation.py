@@ -22,9 +22,6 @@ from sim.engine.streams import Streams
 from sim.replication import build
 from sim.vocabulary import OUTCOMES
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("conservation")
-
 
 @pytest.fixture(scope="module")
 def world() -> tuple[object, pd.DataFrame]:

@@ -72,6 +72,7 @@ def test_every_experiment_refuses_a_missing_folder_in_one_line(
     assert "'/no/such'" in err[0]
 
 
+@pytest.mark.long  # ≈20 s: a whole (tiny) budget alignment; in make test-long
 def test_budget_alignment_uses_the_folders_salaries(tmp_path: Path) -> None:
     """``python -m experiments.budget_alignment --config-dir <example> costs=ours``."""
     out = tmp_path / "align"

@@ -31,10 +31,11 @@ FILES = (
 )
 
 
-# demand_growth is the longest (≈34 s): in make test-long, so make test stays under 10 minutes.
+# demand_growth is the longest (≈34 s), and front_door_options (≈22 s) also runs in make test as
+# its notebook: both in make test-long, so make test stays under 10 minutes.
+LONG = {"demand_growth", "front_door_options"}
 TINY_PARAMS = [
-    pytest.param(name, marks=pytest.mark.long) if name == "demand_growth" else name
-    for name in EXPERIMENTS
+    pytest.param(name, marks=pytest.mark.long) if name in LONG else name for name in EXPERIMENTS
 ]
 
 

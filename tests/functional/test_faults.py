@@ -148,10 +148,6 @@ def _wait_for(path: Path, proc: subprocess.Popen[str], timeout: float = 240) -> 
         time.sleep(0.05)
 
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("faults")
-
-
 @pytest.fixture(scope="module")
 def tiny_results() -> tuple[Any, Any]:
     """One tiny simulated run, to be written again and again by forked writers (whose imports
@@ -242,7 +238,11 @@ def test_signals_at_every_write_stage(tmp_path: Path, tiny_results: tuple[Any, A
 
 @pytest.mark.parametrize(
     ("signum", "stage"),
-    [(signal.SIGINT, "summary.json"), (signal.SIGTERM, "status.json#2")],
+    [
+        # ≈15 s each: SIGINT (the same stop, another signal) in make test-long
+        pytest.param(signal.SIGINT, "summary.json", marks=pytest.mark.long),
+        (signal.SIGTERM, "status.json#2"),
+    ],
     ids=["SIGINT", "SIGTERM"],
 )
 def test_the_command_stopped_by_a_signal_says_so_in_one_line(

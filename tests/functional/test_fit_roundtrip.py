@@ -18,7 +18,7 @@ from sim.fit.run import FitResult, fit_extract
 from sim.fit.synthetic import FILES, KNOWN, daily_rates, generate, write_csvs
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "synthetic_annex_a"
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fit_roundtrip")]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

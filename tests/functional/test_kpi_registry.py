@@ -14,9 +14,6 @@ from sim.analysis.kpis import REGISTRY, entry, label, matches, members, unit
 from sim.compose import load
 from tests.kpi_runs import SHORT, VARIANTS, variant_config, variant_kpis
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("kpi_registry")
-
 
 @pytest.fixture(scope="module")
 def reported() -> dict[str, list[str]]:

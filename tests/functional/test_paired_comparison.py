@@ -36,10 +36,7 @@ MORE_STAFF = "staffing.pools.social_workers.staff=14"
 KPI = "decision_working_days_mean"
 RATIO_AT_MOST = 0.8
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.xdist_group("paired_comparison"),
-]  # three runs of 6 × 91 simulated days: ~15-35 s
+pytestmark = pytest.mark.slow  # three runs of 6 × 91 simulated days: ~15-35 s
 
 
 def replications(*overrides: str) -> pd.DataFrame:

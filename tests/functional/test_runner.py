@@ -34,10 +34,6 @@ def run(*overrides: str) -> Results:
     return simulate_replications(load([*SMALL, *overrides]), keep_events=True, progress=False)
 
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("runner")
-
-
 @pytest.fixture(scope="module")
 def base() -> Results:
     return run()

@@ -20,7 +20,7 @@ from experiments import sensitivity
 from experiments.sensitivity import OUTPUTS, QUIET, TINY, designs, ranking, sobol_indices
 from experiments.sensitivity_parameters import BY_NAME, PARAMETERS
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sensitivity")]
+pytestmark = pytest.mark.slow
 NAMES = ["screening_effort_factor", "salary_factor"]
 
 

@@ -37,10 +37,6 @@ SHORT = [
 ]
 
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("shared_warm_up")
-
-
 @pytest.fixture(scope="module")
 def short_cfg() -> Config:
     return load(SHORT)

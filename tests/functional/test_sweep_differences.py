@@ -32,10 +32,6 @@ FACTORIAL = [
 KPI = "decision_within_1wd_pct"
 
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("sweep_differences")
-
-
 @pytest.fixture(scope="module")
 def factorial(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cwd = tmp_path_factory.mktemp("factorial")

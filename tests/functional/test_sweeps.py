@@ -25,10 +25,6 @@ def kpi_columns(table: pd.DataFrame) -> pd.DataFrame:
     return table.loc[:, "error":].iloc[:, 1:]  # every KPI column: they follow status and error
 
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("sweeps")
-
-
 @pytest.fixture(scope="module")
 def serial_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 2-job sweep with Hydra's basic (serial) launcher."""

@@ -23,7 +23,7 @@ from experiments.validation import TINY, validate
 from experiments.validation_targets import PUBLISHED, TOLERANCE
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "synthetic_annex_a"
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("validation_report")]
+pytestmark = pytest.mark.slow
 
 PRECISE = [
     "conversion_pct",

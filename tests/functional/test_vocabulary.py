@@ -38,10 +38,6 @@ EVENT_LIKE = re.compile(r"[a-z0-9_]+_(start|end|queued)")
 NOT_EVENTS = {"open_at_end", "age_at_start"}  # contact attributes whose names look like events
 
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("vocabulary")
-
-
 @pytest.fixture(scope="module")
 def written() -> dict[str, set[str]]:
     names = {}

@@ -74,10 +74,6 @@ def pilot_backlog(replication: int) -> BacklogConfig:
     return BacklogConfig(**snapshot(pilot))
 
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("warm_start")
-
-
 @pytest.fixture(scope="module")
 def backlogs() -> list[BacklogConfig]:
     return [pilot_backlog(r) for r in range(REPLICATIONS)]

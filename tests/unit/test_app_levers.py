@@ -27,9 +27,6 @@ from sim.compose import load
 from sim.errors import ConfigError
 from sim.report.words import clipped, cost_words, headline_sentence, label
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("app_levers")
-
 
 @pytest.fixture(scope="module")
 def base():

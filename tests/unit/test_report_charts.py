@@ -25,10 +25,6 @@ from sim.report.words import change, number, plain, pool_colour, pool_words, run
 TINY = ["run.replications=2", "run.horizon_days=7", "run.warmup_days=0", "run.drain_days=7"]
 
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("report_charts")
-
-
 @pytest.fixture(scope="module")
 def results():
     return run(load([*TINY, "run.event_log=false", "run.plots=false"]), progress=False)

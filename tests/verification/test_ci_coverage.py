@@ -82,10 +82,6 @@ def replication_means(task: tuple[Config, int]) -> np.ndarray:
     return results.replications[KPI].to_numpy(dtype=float)
 
 
-# The module's fixtures are computed once, on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("ci_coverage")
-
-
 @pytest.fixture(scope="module")
 def runs() -> tuple[np.ndarray, float]:
     """Replication means, one row per seed, and the Erlang C mean wait."""
