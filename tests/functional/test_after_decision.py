@@ -87,6 +87,7 @@ def test_fuller_caseloads_stretch_visit_gaps() -> None:
     )
 
 
+@pytest.mark.long  # ≈19 s: two runs of the whole pathway; in make test-long
 def test_write_up_lag_delays_completion() -> None:
     """Row 20: assessments completed weeks after the last visit."""
     assert_raises(
@@ -119,6 +120,7 @@ def test_re_referrals_feed_the_front_door() -> None:
     assert_lowers("contacts", "after_decision.re_referral.probability=0")
 
 
+@pytest.mark.long  # ≈10 s: two runs; in make test-long
 def test_absence_reduces_effective_capacity() -> None:
     """Effective capacity: more sickness means fewer on duty and slower decisions."""
     assert_raises(

@@ -236,6 +236,7 @@ def test_alignment_bad_input_is_one_line_and_exit_2(
     assert err.count("\n") == 0 and err.startswith(f"budget_alignment: error: {key}")
 
 
+@pytest.mark.long  # ≈9 s: a frontier search; in make test-long
 def test_frontier_team_options_change_every_team() -> None:
     """The `current teams±k` options add k social workers to each assessment team and cost
     exactly k × teams × one social worker more."""

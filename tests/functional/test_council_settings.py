@@ -87,6 +87,7 @@ def test_budget_alignment_uses_the_folders_salaries(tmp_path: Path) -> None:
     assert today["annual_staff_cost_gbp"] > annual_staff_cost(default) + 50_000
 
 
+@pytest.mark.long  # ≈11 s: a whole tiny experiment; in make test-long
 def test_a_named_experiment_uses_the_folders_settings(tmp_path: Path) -> None:
     out = tmp_path / "staffing"
     argv = ["--tiny", "--out", str(out), "--config-dir", str(COUNCIL), "costs=ours"]

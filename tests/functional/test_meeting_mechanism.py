@@ -93,6 +93,7 @@ def _change(kpi: str, *overrides: str) -> tuple[float, float, float]:
     return confidence_interval(_kpis(*overrides)[kpi].to_numpy() - _kpis()[kpi].to_numpy())
 
 
+@pytest.mark.long  # ≈15 s: two runs; in make test-long
 def test_partner_utilisations_follow_their_own_staffing() -> None:
     """Police and health partners attend the same strategy discussions with the same staff, but
     each pool has its own days off (annual leave, stream ``absence:<pool>``), and a meeting
