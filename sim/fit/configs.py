@@ -8,8 +8,8 @@ What the extract cannot give (urgency and concern mixes, unclear requests, staff
 inside the front door) stays at its default and says so.
 
 Some Annex A figures are outputs of the model, not inputs, so the fit turns them into the inputs
-that produce them with the ratios the default model shows (measured at ab50bcc, 3 replications
-of the baseline; docs/fit.md "From figures to inputs"):
+that produce them with the ratios the default model shows (3 replications of the baseline;
+docs/fit.md "From figures to inputs"):
 
 - conversion by source → ``threshold_met`` (the latent need): the decision over-refers and the
   children who come back are mostly referred, so the model converts more than its latent need:
@@ -22,7 +22,8 @@ of the baseline; docs/fit.md "From figures to inputs"):
   (:data:`REFERRALS_PER_YEAR` in the default), keeping the default's caseloads;
 - the assessment median → a scale on the visit gaps, write-up and long write-up, and the share
   over 45 working days → ``deadline_push_probability`` at that scale (the model's durations
-  bunch under the deadline by that push): :data:`ASSESSMENT_RATIOS`.
+  bunch under the deadline by that push): :data:`ASSESSMENT_RATIOS`, then corrected by running
+  the model on the fitted config (:mod:`sim.fit.calibrate`).
 """
 
 from __future__ import annotations
