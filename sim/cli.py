@@ -110,12 +110,13 @@ BASELINE_KEY = "hydra.callbacks.gather.baseline"
 def check_baseline(jobs: Sequence[Sequence[str]]) -> None:
     """Refuse a sweep's ``hydra.callbacks.gather.baseline`` that names no single job, before
     the sweep runs rather than after it (``frontdoor-gather --baseline`` can name another)."""
-    from sim.sweep_differences import BaselineError, parse_baseline
-
     given = [o.partition("=")[2] for o in (jobs[0] if jobs else []) if o.startswith(BASELINE_KEY)]
     text = given[-1].strip().strip("'\"") if given else ""
     if not text or text == "null":
         return
+    # Only now: it imports pandas and SciPy, ≈1 s a command that a bad override need not pay.
+    from sim.sweep_differences import BaselineError, parse_baseline
+
     try:
         wanted = parse_baseline(text)
     except BaselineError as error:

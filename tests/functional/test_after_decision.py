@@ -115,6 +115,7 @@ def test_conference_booking_and_chairs_set_conference_timeliness() -> None:
     assert_raises("icpc_working_days_mean", *one_chair, base=("run.replications=8",))
 
 
+@pytest.mark.long  # ≈17 s: two long runs; in make test-long
 def test_re_referrals_feed_the_front_door() -> None:
     """§1d: closed cases come back; without re-referrals the front door sees fewer contacts."""
     assert_lowers("contacts", "after_decision.re_referral.probability=0")

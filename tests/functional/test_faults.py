@@ -207,6 +207,7 @@ def _forked_writer(folder: Path, stage: str, ready: Path, results: Any) -> int:
         os._exit(code)
 
 
+@pytest.mark.long  # ≈31 s, each write stage; the SIGTERM command test stays in make test
 def test_signals_at_every_write_stage(tmp_path: Path, tiny_results: tuple[Any, Any]) -> None:
     """SIGINT, SIGTERM and SIGKILL while each file of a run is being written: interrupted and
     clean (no partial outputs, no temporary files), or — after SIGKILL, which cannot be caught —

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sim.compose import load
 from sim.engine.log_tables import contact_table
@@ -37,6 +38,7 @@ def paired_change(kpi: str, variant: tuple[str, ...], base: tuple[str, ...] = ()
     return confidence_interval(difference)
 
 
+@pytest.mark.long  # ≈10 s: two runs (feedback that is sent stays); in make test-long
 def test_feedback_that_is_not_sent_changes_nothing() -> None:
     """Row 11, closed loop: with learning switched on but no feedback sent, every KPI of every
     replication is exactly what it is with learning off."""

@@ -157,6 +157,7 @@ def calendar_survives(spec: Config) -> None:
     )
 
 
+@pytest.mark.long  # ≈18 s: 2,700 composed configs; the YAML and backlog fuzzers stay
 def test_fuzz_every_config_leaf(record_property: Callable[[str, object], None]) -> None:
     spec = load([])
     tally = Tally("config leaves")

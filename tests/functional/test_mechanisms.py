@@ -63,6 +63,7 @@ HALF_PARTNER_REPLIES = [
 ]
 
 
+@pytest.mark.long  # ≈9 s: two runs; in make test-long
 def test_contact_volume_drives_load() -> None:
     """§1a annual volume: more contacts, busier staff and longer decisions."""
     assert_raises("contacts", "demand.annual_contacts=19000")
@@ -207,6 +208,7 @@ def test_step_up_documentation_costs_support_time() -> None:
     assert_lowers("utilisation_practice_support", "front_door.step_up.documentation.enabled=false")
 
 
+@pytest.mark.long  # ≈9 s: two runs; in make test-long
 def test_consent_step_costs_social_work_time_and_records_quality() -> None:
     """Row 9: consent before partner checks (flow), recording compliance (quality KPI only)."""
     assert_lowers("utilisation_social_workers", "front_door.consent.enabled=false")
