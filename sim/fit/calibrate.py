@@ -17,6 +17,7 @@ the rounds allowed, and the report says where it ended.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,9 +137,12 @@ def calibrate_assessment(
     """
     median, over = extract.median.value, 100.0 - extract.within.value
     push = float(after["assessment"]["deadline_push_probability"])
+    start = (scale, push)
     done: list[Round] = []
     for _ in range(rounds):
         m, m_half, o, o_half = measure(write(), name)
+        if not all(map(math.isfinite, (m, m_half, o, o_half))):
+            break  # no assessment finished in the run (or one only): nothing to steer by
         done.append(Round(scale, push, m, m_half, o, o_half))
         d_median, d_over = done[-1].misses(median, over, extract)
         if d_median == d_over == 0.0:
@@ -146,6 +150,9 @@ def calibrate_assessment(
         # A figure already within its half-widths is held where it is, not chased into noise.
         scale, push = newton_step(scale, push, d_median, d_over)
         set_inputs(after, base, scale, push)
+    if not done:  # not measurable: the ratios' inputs stand, and the notes say so
+        set_inputs(after, base, start[0], start[1])
+        return done, start[0]
     # Out of rounds: keep the closest inputs measured (the last step is untried).
     best = min(
         done, key=lambda r: abs(r.median - median) / max(median, 1.0) + abs(r.over - over) / 100
@@ -157,7 +164,10 @@ def calibrate_assessment(
 def calibration_notes(done: list[Round], extract: DurationFit) -> list[str]:
     """What the calibration did, for the report and the command's notes."""
     if not done:
-        return []
+        return [
+            "assessment not calibrated: the model's run on the fitted config finished too few "
+            "assessments to measure; the inputs from the default's ratios were written"
+        ]
     median, over = extract.median.value, 100.0 - extract.within.value
     lines = [
         f"assessment calibrated on the model ({len(done)} run(s) of {REPLICATIONS} "

@@ -164,9 +164,9 @@ def fit_extract(
             done, scale = calibrate_assessment(
                 after, after_base, fit.assessment, scale, stage, name=name, rounds=calibrate_rounds
             )
-            after_notes["assessment.visit_gap/write_up/long_write_up"] = (
-                phase_note(fit.assessment, scale) + ", calibrated on the model (fit report)"
-            )
+            after_notes["assessment.visit_gap/write_up/long_write_up"] = phase_note(
+                fit.assessment, scale
+            ) + (", calibrated on the model (fit report)" if done else "")
             notes += calibration_notes(done, fit.assessment)
             stage()
         report_dir = staging / "fit_report" / name

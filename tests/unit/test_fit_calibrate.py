@@ -4,6 +4,7 @@ and demand differ), so each round is instant and the answer known."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -95,3 +96,19 @@ def test_a_newton_step_on_the_default_model_lands_on_the_target() -> None:
     start = assessment_at(1.0, 0.75)
     scale, push = calibrate.newton_step(1.0, 0.75, target[0] - start[0], target[1] - start[1])
     assert scale == pytest.approx(1.1, abs=0.02) and push == pytest.approx(0.5, abs=0.05)
+
+
+def test_a_run_with_nothing_to_measure_leaves_the_ratios_inputs_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(calibrate, "measure", lambda folder, name: (math.nan, math.nan, 0.0, 0.0))
+    base = yaml.safe_load((CONF / "after_decision" / "cheshire_east.yaml").read_text())
+    after = yaml.safe_load((CONF / "after_decision" / "cheshire_east.yaml").read_text())
+    calibrate.set_inputs(after, base, 0.9, 0.3)
+    extract = _extract(26.0, 16.0)
+    done, scale = calibrate.calibrate_assessment(
+        after, base, extract, 0.9, lambda: tmp_path, name="x", rounds=3
+    )
+    assert done == [] and scale == 0.9
+    assert after["assessment"]["deadline_push_probability"] == 0.3
+    assert "not calibrated" in calibrate.calibration_notes(done, extract)[0]
