@@ -23,12 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.fit.configs import (
-    ASSESSMENT_PHASES,
-    SCALE_RANGE,
-    assessment_at,
-    scaled_duration,
-)
+from sim.fit.configs import SCALE_RANGE, assessment_at, scale_phases
 from sim.fit.durations import DurationFit
 
 REPLICATIONS, WARMUP_DAYS, HORIZON_DAYS = 3, 365, 182
@@ -111,10 +106,7 @@ def newton_step(scale: float, push: float, d_median: float, d_over: float) -> tu
 def set_inputs(after: dict[str, Any], base: dict[str, Any], scale: float, push: float) -> None:
     """``after``'s assessment phases = ``base``'s (the starting group's) × ``scale``, and its
     deadline push = ``push``."""
-    for phase in ASSESSMENT_PHASES:
-        after["assessment"][phase]["duration"] = scaled_duration(
-            base["assessment"][phase]["duration"], scale
-        )
+    scale_phases(after["assessment"], base["assessment"], scale)
     after["assessment"]["deadline_push_probability"] = push
 
 

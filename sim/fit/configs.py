@@ -103,6 +103,13 @@ def scaled_duration(duration: Mapping[str, Any], scale: float) -> dict[str, Any]
     return out
 
 
+def scale_phases(assessment: dict[str, Any], base: Mapping[str, Any], scale: float) -> None:
+    """``assessment``'s phases (a config mapping) = ``base``'s × ``scale`` (one rule: the fit, its
+    calibration)."""
+    for phase in ASSESSMENT_PHASES:
+        assessment[phase]["duration"] = scaled_duration(base[phase]["duration"], scale)
+
+
 def scaled_phase_overrides(assessment: Any, scale: float) -> list[str]:
     """Overrides that scale the default assessment's phases (``assessment``: its typed config)."""
     out = []
@@ -276,8 +283,7 @@ def _fit_assessment(
             f"assessment median {median.value:.1f} WD: the phases would need × {wanted:.2f}; "
             f"× {scale:g} written (the fit's range is × {SCALE_RANGE[0]:g}–{SCALE_RANGE[1]:g})"
         )
-    for phase in ASSESSMENT_PHASES:
-        assessment[phase]["duration"] = scaled_duration(assessment[phase]["duration"], scale)
+    scale_phases(assessment, assessment, scale)  # from the starting group it was copied from
     notes["assessment.visit_gap/write_up/long_write_up"] = phase_note(durations, scale)
     over_0, over_1 = (assessment_at(scale, p)[1] for p in (0.0, 1.0))
     assessment["deadline_push_probability"] = reach(
