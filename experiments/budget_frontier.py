@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -33,10 +33,11 @@ from sim.analysis.costs import post_costs, staff_cost_kpis
 from sim.atomic import write_atomic
 from sim.compose import add_config_dir, load
 from sim.errors import bad_input_exits
+from sim.option_runs import simulate_options
 from sim.progress import Progress
 from sim.report.plots import frontier_figure
 from sim.report.words import pounds
-from sim.runner import Results, simulate_replications
+from sim.runner import Results
 
 from .common import OneLineParser, check_out, save_png, save_text, with_replications
 
@@ -95,13 +96,8 @@ def plan(tiny: bool) -> Plan:
     )
 
 
-def option_row(
-    label: str, process: str, overrides: list[str], progress: Progress | None = None
-) -> tuple[dict[str, object], Results]:
-    """Simulate one option; its row: staffing, cost KPIs, target KPIs with 95% CIs."""
-    res = simulate_replications(load(overrides), keep_events=False, progress=False)
-    if progress is not None:
-        progress.advance(label)
+def option_row(label: str, process: str, res: Results) -> dict[str, object]:
+    """One simulated option's row: staffing, cost KPIs, target KPIs with 95% CIs."""
     cfg = res.config
     row: dict[str, object] = {"option": label, "process": process}
     row.update({name: pool.staff for name, pool in cfg.staffing.pools.items()})
@@ -113,7 +109,7 @@ def option_row(
             s = res.summary[kpi]
             row.update({kpi: s["mean"], f"{kpi}_ci_low": s["ci95_low"]})
             row[f"{kpi}_ci_high"] = s["ci95_high"]
-    return row, res
+    return row
 
 
 def runs_needed(p: Plan) -> int:
@@ -122,29 +118,76 @@ def runs_needed(p: Plan) -> int:
     return grid + len(p.team_changes) + 1 + len(p.marginal_pools) + len(p.marginal_teams)
 
 
-def run_options(
-    p: Plan, progress: Progress | None = None
-) -> tuple[pd.DataFrame, dict[str, Results]]:
-    """Simulate every option of the grid × processes, then the team options; one row each."""
-    rows, results = [], {}
+@dataclass(frozen=True)
+class Staffing:
+    """One staffing to simulate: its label, its process (a marginal unit: the key it
+    changes, and ``current``, that key's value today), its overrides."""
+
+    label: str
+    process: str
+    overrides: list[str]
+    current: int = 0
+
+
+def options(p: Plan) -> list[Staffing]:
+    """Every option of the grid × processes, then the team options."""
+    found = []
     pools = list(p.grid)
     for process, extra in p.processes.items():
         for sizes in itertools.product(*(p.grid[name] for name in pools)):
             label = process + " " + " ".join(f"{n}={s}" for n, s in zip(pools, sizes, strict=True))
             staff = [POOL_KEY.format(n) + f"={s}" for n, s in zip(pools, sizes, strict=True)]
-            row, results[label] = option_row(label, process, p.run + extra + staff, progress)
-            rows.append(row)
-    teams = load(p.run).after_decision.assessment.teams
-    for change in p.team_changes:
-        label = f"current teams{change:+d}"
-        staff = [TEAM_KEY.format(n) + f"={t.social_workers + change}" for n, t in teams.items()]
-        row, results[label] = option_row(label, "current teams", p.run + staff, progress)
-        rows.append(row)
-    table = pd.DataFrame(rows)
+            found.append(Staffing(label, process, p.run + extra + staff))
+    if p.team_changes:
+        teams = load(p.run).after_decision.assessment.teams
+        for change in p.team_changes:
+            label = f"current teams{change:+d}"
+            staff = [TEAM_KEY.format(n) + f"={t.social_workers + change}" for n, t in teams.items()]
+            found.append(Staffing(label, "current teams", p.run + staff))
+    return found
+
+
+def marginal_units(p: Plan) -> list[Staffing]:
+    """Today's staffing, then one more FTE of each marginal pool and team (``process``: the
+    key changed; the label says by how much)."""
+    base_cfg = load(p.run)
+    units = [
+        (f"pool {n}", POOL_KEY.format(n), base_cfg.staffing.pools[n].staff)
+        for n in p.marginal_pools
+    ]
+    teams = base_cfg.after_decision.assessment.teams
+    units += [(f"team {n}", TEAM_KEY.format(n), teams[n].social_workers) for n in p.marginal_teams]
+    return [Staffing("current staffing", "", p.run)] + [
+        Staffing(f"{label} +1", key, [*p.run, f"{key}={now + 1}"], now) for label, key, now in units
+    ]
+
+
+def simulated(
+    staffings: Sequence[Staffing], progress: Progress | None = None
+) -> Iterator[tuple[Staffing, Results]]:
+    """Each staffing with its results, all on one executor (:mod:`sim.option_runs`)."""
+    runs = simulate_options([s.overrides for s in staffings])
+    for staffing, results in zip(staffings, runs, strict=True):
+        if progress is not None:
+            progress.advance(staffing.label)
+        yield staffing, results
+
+
+def options_table(simulated_options: Iterable[tuple[Staffing, Results]]) -> pd.DataFrame:
+    """One row per option, with each target KPI's Pareto flag."""
+    table = pd.DataFrame([option_row(s.label, s.process, r) for s, r in simulated_options])
     for kpi in KPIS:
         if kpi in table:
             table[f"pareto_{kpi}"] = pareto(table["annual_staff_cost_gbp"], table[kpi])
-    return table, results
+    return table
+
+
+def run_options(
+    p: Plan, progress: Progress | None = None
+) -> tuple[pd.DataFrame, dict[str, Results]]:
+    """Simulate every option of the grid × processes, then the team options; one row each."""
+    runs = list(simulated(options(p), progress))
+    return options_table(runs), {s.label: r for s, r in runs}
 
 
 def pareto(cost: Iterable[float], value: Iterable[float]) -> list[bool]:
@@ -161,35 +204,20 @@ def pareto(cost: Iterable[float], value: Iterable[float]) -> list[bool]:
 
 def marginal_values(p: Plan, progress: Progress | None = None) -> pd.DataFrame:
     """One more FTE of each pool / team at current staffing: Δcost and paired ΔKPI."""
-    base_cfg = load(p.run)
-    base = simulate_replications(base_cfg, keep_events=False, progress=False)
-    if progress is not None:
-        progress.advance("current staffing")
-    base_cost = staff_cost_kpis(base_cfg)["annual_staff_cost_gbp"]
-    units = [
-        (f"pool {n}", POOL_KEY.format(n), base_cfg.staffing.pools[n].staff)
-        for n in p.marginal_pools
-    ]
-    teams = base_cfg.after_decision.assessment.teams
-    units += [
-        (
-            f"team {n}",
-            f"after_decision.assessment.teams.{n}.social_workers",
-            teams[n].social_workers,
-        )
-        for n in p.marginal_teams
-    ]
+    return marginal_table(list(simulated(marginal_units(p), progress)))
+
+
+def marginal_table(runs: Sequence[tuple[Staffing, Results]]) -> pd.DataFrame:
+    """The marginal values from :func:`marginal_units`' runs (today's staffing first)."""
+    (_, base), *others = runs
+    base_cost = staff_cost_kpis(base.config)["annual_staff_cost_gbp"]
     rows = []
-    for label, key, now in units:
-        cfg = load([*p.run, f"{key}={now + 1}"])
-        other = simulate_replications(cfg, keep_events=False, progress=False)
-        if progress is not None:
-            progress.advance(f"{label} +1")
-        delta_cost = staff_cost_kpis(cfg)["annual_staff_cost_gbp"] - base_cost
+    for unit, other in others:
+        delta_cost = staff_cost_kpis(other.config)["annual_staff_cost_gbp"] - base_cost
         row: dict[str, object] = {
-            "unit": label,
-            "key": key,
-            "current": now,
+            "unit": unit.label.removesuffix(" +1"),
+            "key": unit.process,
+            "current": unit.current,
             "delta_cost_gbp": delta_cost,
         }
         kpis = [k for k in KPIS if k in base.replications and k in other.replications]
@@ -322,8 +350,10 @@ def main(argv: Sequence[str] | None = None) -> Path:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     with Progress("budget_frontier", runs_needed(p), "staffing") as progress:
-        table, _ = run_options(p, progress)
-        marginal = marginal_values(p, progress)
+        grid, units = options(p), marginal_units(p)
+        runs = list(simulated(grid + units, progress))  # one executor for all of them
+        table = options_table(runs[: len(grid)])
+        marginal = marginal_table(runs[len(grid) :])
     costs = cost_table(p.run)
     finance_csv(out / "frontier.csv", table)
     finance_csv(out / "marginal_value.csv", marginal)

@@ -29,10 +29,11 @@ Costs are deterministic (:mod:`sim.analysis.costs`) and known before a candidate
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from sim.analysis import intervals
 from sim.analysis.costs import annual_staff_cost
@@ -40,7 +41,7 @@ from sim.analysis.intervals import confidence_interval
 from sim.compose import load
 from sim.config import Config, RunConfig
 from sim.errors import ConfigError
-from sim.runner import simulate_replications
+from sim.option_runs import simulate_options
 
 CONFIDENCE = 0.95
 
@@ -137,9 +138,15 @@ class Evaluator:
         self.confidence = confidence
         self.report = report  # told of each new evaluation (a long search shows its progress)
         self.cache: dict[tuple[tuple[str, int], ...], Evaluation] = {}
+        # Each staffing's config, composed once: a composition costs about a second, and the
+        # search asks for a candidate's cost before it simulates it, and again when sorting.
+        self._configs: dict[tuple[tuple[str, int], ...], Config] = {}
 
     def config(self, staffing: dict[str, int]) -> Config:
-        return self.loader(self.base + overrides_for(staffing))
+        key = tuple(sorted(staffing.items()))
+        if key not in self._configs:
+            self._configs[key] = self.loader(self.base + overrides_for(staffing))
+        return self._configs[key]
 
     def cost(self, staffing: dict[str, int]) -> float:
         return annual_staff_cost(self.config(staffing))
@@ -169,12 +176,28 @@ class Evaluator:
         return Evaluator(kept + extra, self.targets, self.loader, self.confidence, report)
 
     def __call__(self, staffing: dict[str, int]) -> Evaluation:
-        key = tuple(sorted(staffing.items()))
-        if key in self.cache:
-            return self.cache[key]
-        cfg = self.config(staffing)
-        results = simulate_replications(cfg, keep_events=False, progress=False)
-        table = results.replications
+        return self.many([staffing])[0]
+
+    def many(self, staffings: Sequence[dict[str, int]]) -> list[Evaluation]:
+        """Evaluate several staffings at once: those not yet simulated run together on one
+        executor (:mod:`sim.option_runs`), each exactly as it would alone."""
+        keys = [tuple(sorted(s.items())) for s in staffings]
+        new = [dict(k) for k in dict.fromkeys(keys) if k not in self.cache]
+        for staffing, evaluation in zip(new, self.simulate(new), strict=True):
+            self.cache[tuple(sorted(staffing.items()))] = evaluation
+            if self.report is not None:
+                self.report(evaluation)
+        return [self.cache[k] for k in keys]
+
+    def simulate(self, staffings: list[dict[str, int]]) -> Iterator[Evaluation]:
+        """Simulate staffings never evaluated before, in order (what a test's fake replaces)."""
+        if not staffings:
+            return
+        runs = simulate_options([self.config(s) for s in staffings])
+        for staffing, results in zip(staffings, runs, strict=True):
+            yield self._evaluation(staffing, results.config, results.replications)
+
+    def _evaluation(self, staffing: dict[str, int], cfg: Config, table: pd.DataFrame) -> Evaluation:
         means, bounds, ci95 = {}, {}, {}
         for target in self.targets:
             if target.kpi not in table:
@@ -186,13 +209,9 @@ class Evaluator:
             ci95[target.kpi] = (low, high)
             bounds[target.kpi] = one_sided_bound(column, target.op, self.confidence)
         gap = shortfall(self.targets, bounds)
-        evaluation = Evaluation(
+        return Evaluation(
             dict(staffing), annual_staff_cost(cfg), means, bounds, gap == 0.0, gap, ci95
         )
-        self.cache[key] = evaluation
-        if self.report is not None:
-            self.report(evaluation)
-        return evaluation
 
 
 def cheapest_staffing(
@@ -225,14 +244,15 @@ def cheapest_staffing(
     while not here.meets and steps < max_steps:
         steps += 1
         options: list[tuple[float, float, Evaluation]] = []
-        for key, var in bounds.items():
-            if current[key] >= var.high:
-                continue
-            trial = {**current, key: current[key] + 1}
+        trials = [
+            trial
+            for key, var in bounds.items()
+            if current[key] < var.high
+            for trial in [{**current, key: current[key] + 1}]
+            if here.cost_gbp + (evaluate.cost(trial) - here.cost_gbp) <= budget_gbp
+        ]
+        for trial, result in zip(trials, evaluate.many(trials), strict=True):
             extra = evaluate.cost(trial) - here.cost_gbp
-            if here.cost_gbp + extra > budget_gbp:
-                continue
-            result = evaluate(trial)
             gain = here.shortfall - result.shortfall
             options.append((gain / max(extra, 1.0), -extra, result))
         if not options:

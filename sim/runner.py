@@ -120,7 +120,7 @@ def _replicate(args: Task) -> ReplicationResult:
     return run_replication(*args)
 
 
-def _starting_point(cfg: Config) -> WarmState:
+def starting_point(cfg: Config) -> WarmState:
     """What the replications run: ``cfg`` itself, or with ``run.warm_start=snapshot`` the
     config and children due back of one shared warm-up (:mod:`sim.shared_warm_up`)."""
     if cfg.run.warm_start == WarmStart.snapshot:
@@ -128,7 +128,7 @@ def _starting_point(cfg: Config) -> WarmState:
     return WarmState(cfg, ())
 
 
-def _parallelism(cfg: Config, tasks: int) -> tuple[str, int]:
+def parallelism(cfg: Config, tasks: int) -> tuple[str, int]:
     """The executor kind and worker count for ``tasks`` replications: serial unless it helps."""
     if cfg.run.jobs == 1 or tasks <= 1 or cfg.run.executor == "serial":
         return "serial", 1
@@ -140,7 +140,7 @@ def _results_in_order(
 ) -> Iterator[ReplicationResult]:
     # A generator: the executors take tasks a few at a time, so no task list is built up front.
     tasks = ((start.config, r, keep_events, start.due_back) for r in range(cfg.run.replications))
-    kind, jobs = _parallelism(cfg, cfg.run.replications)
+    kind, jobs = parallelism(cfg, cfg.run.replications)
     with executor(kind, jobs) as pool:
         for result in pool.map(_replicate, tasks):
             yield result
@@ -158,7 +158,7 @@ def _search_replications(
     run once, with its event log if wanted, and the first ``n`` are the run's results.
     """
     auto = cfg.run.auto_replications
-    kind, jobs = _parallelism(cfg, auto.cap)
+    kind, jobs = parallelism(cfg, auto.cap)
     done: dict[int, ReplicationResult] = {}
 
     def run_batch(pool: Executor, first: int) -> None:
@@ -215,7 +215,7 @@ def simulate_replications(
     """
     keep = cfg.run.event_log if keep_events is None else keep_events
     report: ReplicationReport | None = None
-    start = _starting_point(cfg)
+    start = starting_point(cfg)
     log = _temporary_event_log() if keep else None
     try:
         if cfg.run.auto_replications.enabled:
@@ -235,11 +235,24 @@ def simulate_replications(
         raise
     if log is not None:
         log.close()
+    results_of_run = summarised(cfg, results, log, report)
+    if log is not None:  # the temporary file goes when the results do
+        weakref.finalize(results_of_run, shutil.rmtree, log.path.parent, ignore_errors=True)
+    return results_of_run
+
+
+def summarised(
+    cfg: Config,
+    results: list[ReplicationResult],
+    log: EventLogFile | None = None,
+    report: ReplicationReport | None = None,
+) -> Results:
+    """A run's :class:`Results` from its replications, in replication order."""
     table = pd.DataFrame([{"replication": r.replication, **r.kpis} for r in results])
     # A task that never happened in a replication took no hours there (not "unknown").
     hours = [c for c in table.columns if c.startswith("hours_")]
     table[hours] = table[hours].fillna(0.0)
-    results_of_run = Results(
+    return Results(
         scenario=cfg.scenario,
         config=cfg,
         replications=table,
@@ -249,9 +262,6 @@ def simulate_replications(
         event_log=log,
         replication_report=report,
     )
-    if log is not None:  # the temporary file goes when the results do
-        weakref.finalize(results_of_run, shutil.rmtree, log.path.parent, ignore_errors=True)
-    return results_of_run
 
 
 def _temporary_event_log() -> EventLogFile:

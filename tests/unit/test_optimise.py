@@ -10,7 +10,7 @@ noise from fixed seeds) shows the winner's curse the confirmation run of
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
@@ -43,18 +43,16 @@ class FakeEvaluator(Evaluator):
     def cost(self, staffing: dict[str, int]) -> float:
         return sum(PRICE[k] * v for k, v in staffing.items())
 
-    def __call__(self, staffing: dict[str, int]) -> Evaluation:
-        key = tuple(sorted(staffing.items()))
-        if key not in self.cache:
+    def simulate(self, staffings: list[dict[str, int]]) -> Iterator[Evaluation]:
+        for staffing in staffings:
             self.calls.append(dict(staffing))
             value = self.surface(staffing)
             kpi = self.targets[0].kpi
             bounds = {kpi: value}
             gap = shortfall(self.targets, bounds)
-            self.cache[key] = Evaluation(
+            yield Evaluation(
                 dict(staffing), self.cost(staffing), {kpi: value}, bounds, gap == 0.0, gap
             )
-        return self.cache[key]
 
 
 VARS = [Variable("a", 0, 10), Variable("b", 0, 10)]
@@ -153,9 +151,8 @@ class NoisyEvaluator(Evaluator):
     def fresh(self, seed: int, replications: int, report: object = None) -> Evaluator:
         return NoisyEvaluator(seed, replications)
 
-    def __call__(self, staffing: dict[str, int]) -> Evaluation:
-        key = tuple(sorted(staffing.items()))
-        if key not in self.cache:
+    def simulate(self, staffings: list[dict[str, int]]) -> Iterator[Evaluation]:
+        for staffing in staffings:
             a, b = staffing["a"], staffing["b"]
             values = np.array(
                 [
@@ -168,11 +165,11 @@ class NoisyEvaluator(Evaluator):
             mean, low, high = confidence_interval(values)
             bounds = {"k": one_sided_bound(values, ">=")}
             gap = shortfall(self.targets, bounds)
-            self.cache[key] = Evaluation(
+            evaluation = Evaluation(
                 dict(staffing), self.cost(staffing), {"k": mean}, bounds, gap == 0.0, gap
             )
-            self.cache[key].ci95["k"] = (low, high)
-        return self.cache[key]
+            evaluation.ci95["k"] = (low, high)
+            yield evaluation
 
 
 def test_confirmation_catches_a_lean_choice_and_steps_back_up_the_path() -> None:
