@@ -204,9 +204,8 @@ def _typed_spec(cfg: DictConfig) -> Config:
     plain = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(plain, dict)
     plain.pop("hydra", None)
-    fields = {f.name: f for f in dataclasses.fields(Config)}
     if OmegaConf.get_type(cfg) is Config and stray_key(plain, Config) is None:
-        nodes = {name: cfg[name] for name in fields}
+        nodes = {f.name: cfg[f.name] for f in dataclasses.fields(Config)}
         if all(
             not OmegaConf.is_config(node) or OmegaConf.get_type(node) is _field_type(name)
             for name, node in nodes.items()

@@ -67,9 +67,10 @@ def simulate_options(
 ) -> Iterator[Results]:
     """Each option's :class:`~sim.runner.Results` (without event logs), in the options' order.
 
-    The executor (``run.executor``, ``run.jobs``) is the first option's; every option should
-    share it. An option with ``run.auto_replications.enabled`` chooses its own number of
-    replications as it runs, so then every option is run in turn by ``simulate_replications``.
+    The run settings that decide how — the executor (``run.executor``, ``run.jobs``) and
+    ``run.auto_replications`` — are the first option's; every option should share them. With
+    auto-replications each option chooses its own number of replications as it runs, so then
+    every option is run in turn by ``simulate_replications``.
     ``on_replication`` is called after each replication (an experiment's progress).
     """
     if not options:
