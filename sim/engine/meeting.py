@@ -77,12 +77,20 @@ class Meeting:
         self.grants = []
 
 
-def free_for(pool: StaffPool, priority: float, since: float) -> int:
+def free_for(pool: StaffPool, priority: float, since: float, enough: int | None = None) -> int:
     """Slots of ``pool`` a meeting ranked ``(priority, since)`` could take now: the free slots
     less the requests queued ahead of it (rota holds, higher priorities, earlier or same-instant
-    requests of its own priority)."""
-    ahead = sum(1 for grant in pool.queued() if (grant.priority, grant.time) <= (priority, since))
-    return pool.staff - pool.in_use - ahead
+    requests of its own priority).
+
+    ``enough``: the meeting needs that many; once the answer is known to fall short of it,
+    counting stops and some number below ``enough`` is returned (the pool's queue is then not
+    walked at all when too few slots are free)."""
+    free = pool.staff - pool.in_use
+    if enough is None:
+        return free - pool.queued_ahead(priority, since)
+    if free < enough:
+        return free
+    return free - pool.queued_ahead(priority, since, at_most=free - enough + 1)
 
 
 def rendezvous(
@@ -133,7 +141,8 @@ class _Waiting:
         """Seize every attendee now if each pool has enough members free for the meeting."""
         if self.meeting is not None:
             return True
-        if any(free_for(pool, self.priority, self.since) < n for pool, n in self.needed.items()):
+        needed = self.needed.items()
+        if any(free_for(pool, self.priority, self.since, n) < n for pool, n in needed):
             return False
         now = self.env.now
         grants = []

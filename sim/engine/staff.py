@@ -148,6 +148,26 @@ class StaffPool:
         """The requests waiting now (rota holds included), in no particular order."""
         return (entry[3] for entry in self._queue)
 
+    def queued_ahead(self, priority: float, time: float, at_most: int | None = None) -> int:
+        """How many waiting requests rank at or ahead of ``(priority, time)`` (counting stops
+        at ``at_most``). A walk of the heap that skips every subtree ranked behind — no child
+        ranks ahead of its parent — so it costs the number found, not the queue's length: a
+        meeting asks on every release, and an overloaded pool's queue grows without bound."""
+        queue, key = self._queue, (priority, time)
+        count, size = 0, len(queue)
+        stack = [0] if size else []
+        while stack:
+            i = stack.pop()
+            entry = queue[i]
+            if (entry[0], entry[1]) > key:
+                continue
+            count += 1
+            if at_most is not None and count >= at_most:
+                return count
+            child = 2 * i + 1
+            stack.extend(c for c in (child, child + 1) if c < size)
+        return count
+
     @property
     def in_use(self) -> int:
         """Slots granted now, to work or to rota holds."""

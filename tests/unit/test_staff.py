@@ -428,3 +428,20 @@ def test_off_duty_and_schedule_together_are_rejected() -> None:
             np.array([[0.0, 10.0]]),
             schedule=np.array([[0, 10, 1]]),
         )
+
+
+def test_queued_ahead_counts_as_a_scan_of_the_whole_queue_would() -> None:
+    """The heap walk that skips subtrees ranked behind agrees with counting every request."""
+    rng = np.random.default_rng(12)
+    env = simpy.Environment()
+    pool = StaffPool(env, "busy", 1)
+    pool.request()  # takes the one slot, so every later request waits
+    for instant in np.sort(rng.integers(1, 40, size=300)):  # many requests an instant
+        if instant > env.now:
+            env.run(until=float(instant))
+        pool.request(float(rng.integers(-2, 3)))
+    waiting = list(pool.queued())
+    for priority, time in [(-3.0, 0.0), (0.0, 20.0), (1.0, 5.0), (2.0, 39.0), (0.0, 0.0)]:
+        brute = sum(1 for g in waiting if (g.priority, g.time) <= (priority, time))
+        assert pool.queued_ahead(priority, time) == brute
+        assert pool.queued_ahead(priority, time, at_most=3) == min(brute, 3)
