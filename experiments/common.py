@@ -344,9 +344,12 @@ def check_clashes(presets: Sequence[Sequence[str]], overrides: Sequence[str]) ->
             )
 
 
+# One simulated day from empty: whatever warm start the experiment's runs use (a shared
+# snapshot needs a warm-up to share), the probe has none.
 PROBE = [
     "run.replications=1",
     "run.warmup_days=0",
+    "run.warm_start=empty",
     "run.horizon_days=1",
     "run.drain_days=0",
     "run.event_log=false",

@@ -23,6 +23,7 @@ def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(common, "run_options", forbidden)
     monkeypatch.setattr(frontier, "run_options", forbidden)
+    monkeypatch.setattr(frontier, "simulated", forbidden)  # main's one executor for all
     monkeypatch.setattr(alignment, "cheapest_staffing", forbidden)
 
 
@@ -81,6 +82,17 @@ def test_an_unknown_target_kpi_is_refused_before_the_search(
         "must name a KPI of the run (see docs/kpis.md)"
     )
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("experiment", [alignment, frontier], ids=["alignment", "frontier"])
+def test_the_documented_defaults_pass_every_check(
+    experiment: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without ``--tiny`` (the full runs, a shared warm-up each) the arguments and the target
+    KPIs are accepted and the experiment gets as far as simulating (which the fixture stops)."""
+    with pytest.raises(AssertionError, match="simulated before"):
+        experiment.main(["--out", str(tmp_path / "r")])
+    assert capsys.readouterr().err == ""
 
 
 def test_check_clashes_lets_other_keys_through() -> None:
