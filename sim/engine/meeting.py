@@ -104,7 +104,7 @@ def rendezvous(
     waiting = _Waiting(pools[0].env, list(pools), priority)
     if not waiting.try_start():
         for pool in waiting.needed:
-            pool.watch(waiting.callback, order=(priority, waiting.since))
+            pool.watch(waiting.callback, order=(priority, waiting.since), ranked=True)
         try:
             yield waiting.started
         finally:
@@ -127,6 +127,8 @@ class _Waiting:
     started: simpy.Event = field(init=False)
     callback: Callable[[], None] = field(init=False)
     meeting: Meeting | None = None
+    blocker: StaffPool | None = None  # the pool that had too few free at the last look
+    blocker_needs: int = 1  # how many members of it the meeting needs
 
     def __post_init__(self) -> None:
         self.since = self.env.now
@@ -135,15 +137,20 @@ class _Waiting:
         self.callback = self.call_back  # one bound method, so unwatch finds it
 
     def call_back(self) -> None:
-        self.try_start()
+        # Told by one pool, most often still refused by another with nobody free at all: ask
+        # that one first, without counting its queue (the answer try_start would reach).
+        blocker = self.blocker
+        if blocker is None or blocker.staff - blocker.in_use >= self.blocker_needs:
+            self.try_start()
 
     def try_start(self) -> bool:
         """Seize every attendee now if each pool has enough members free for the meeting."""
         if self.meeting is not None:
             return True
-        needed = self.needed.items()
-        if any(free_for(pool, self.priority, self.since, n) < n for pool, n in needed):
-            return False
+        for pool, n in self.needed.items():
+            if free_for(pool, self.priority, self.since, n) < n:
+                self.blocker, self.blocker_needs = pool, n
+                return False
         now = self.env.now
         grants = []
         for pool in self.pools:

@@ -36,7 +36,10 @@ check in ``docs/performance.md`` shows that no headline KPI moved.
 
 A pool also tells its *watchers* (:meth:`StaffPool.watch`) whenever a member may have become
 free — a task released, a rota hold lifted or cancelled — so that something waiting for several
-pools at once (a meeting, :mod:`sim.engine.meeting`) can look again without polling.
+pools at once (a meeting, :mod:`sim.engine.meeting`) can look again without polling. A watcher
+that has a place in the queue (``ranked``) is told only while a member is free for that place:
+an overloaded pool can have hundreds of meetings waiting, and telling each of them on every
+release, when none ranked behind the first refused can start, cost more than the simulation.
 """
 
 from __future__ import annotations
@@ -109,7 +112,9 @@ class StaffPool:
         self._in_use = 0  # slots granted (to work or to rota holds)
         self._holds: dict[Grant, bool] = {}  # hold -> has it taken its slot yet
         self._heads = staff
-        self._watchers: list[tuple[tuple[float, ...], Callable[[], None]]] = []
+        # (order, callback, ranked), sorted by order; and how many are not ranked
+        self._watchers: list[tuple[tuple[float, ...], Callable[[], None], bool]] = []
+        self._unranked = 0
         if schedule is not None:
             times, heads = _schedule_changes(name, staff, env.now, schedule)
         else:
@@ -221,23 +226,51 @@ class StaffPool:
         self._in_use -= 1
         self.busy.change(self.env.now, -1.0)
 
-    def watch(self, callback: Callable[[], None], order: tuple[float, ...] = ()) -> None:
+    def watch(
+        self, callback: Callable[[], None], order: tuple[float, ...] = (), *, ranked: bool = False
+    ) -> None:
         """Call ``callback()`` whenever a member of staff may have become free, until unwatched.
 
         It is called synchronously, in the instant the slot frees and *before* the slot is
         handed to the next queued request, so the callback sees the queue as it stands and may
-        still claim the slot. Watchers are
-        called in ``order`` (lower first; equal orders first come, first told).
+        still claim the slot. Watchers are called in ``order`` (lower first; equal orders
+        first come, first told).
+
+        ``ranked``: ``order`` is ``(priority, time)``, the place a request of the watcher's
+        would have in the queue, and the watcher only wants to hear when a member is free for
+        that place — more slots free than requests queued at or ahead of it. Once one ranked
+        watcher has no member free, no ranked watcher behind it has (the requests ahead of them
+        include those ahead of it), so none of them is called.
         """
-        bisect.insort_right(self._watchers, (order, callback), key=lambda entry: entry[0])
+        entry = (order, callback, ranked)
+        bisect.insort_right(self._watchers, entry, key=lambda watcher: watcher[0])
+        self._unranked += not ranked
 
     def unwatch(self, callback: Callable[[], None]) -> None:
         """Stop calling ``callback`` (no error if it is not watching)."""
-        self._watchers = [entry for entry in self._watchers if entry[1] is not callback]
+        removed = [entry for entry in self._watchers if entry[1] is callback]
+        if removed:
+            self._watchers = [entry for entry in self._watchers if entry[1] is not callback]
+            self._unranked -= sum(not entry[2] for entry in removed)
 
     def _member_may_be_free(self) -> None:
-        for _, callback in list(self._watchers):  # a callback may unwatch while we go round
+        # A ranked watcher with no member free blocks every ranked one behind it, until some
+        # callback runs (an unranked one might free a slot); with no unranked watcher among
+        # them, the rest of the round can be skipped.
+        watchers, unranked, blocked = list(self._watchers), self._unranked, False
+        for order, callback, ranked in watchers:  # a callback may unwatch while we go round
+            if ranked and (blocked or not self._free_at(order[0], order[1])):
+                if not unranked:
+                    return
+                blocked = True
+                continue
             callback()
+            blocked = False
+
+    def _free_at(self, priority: float, time: float) -> bool:
+        """Is a member free for a request that would rank ``(priority, time)`` in the queue?"""
+        free = self.staff - self._in_use
+        return free > 0 and self.queued_ahead(priority, time, at_most=free) < free
 
     @property
     def heads(self) -> int:

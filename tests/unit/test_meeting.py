@@ -278,6 +278,25 @@ def test_the_pool_tells_its_watchers_in_order_on_release_and_lift() -> None:
     assert calls[-1] == ("early", 31)
 
 
+def test_ranked_watchers_are_told_only_while_a_member_is_free_for_their_place() -> None:
+    env = simpy.Environment()
+    a = StaffPool(env, "a", 1)
+    calls: list[str] = []
+    held = a.request()  # the one member is busy
+    env.run(until=3)
+    queued = a.request(priority=0)  # queued at t=3, rank (0, 3)
+    for name, order in [("ahead", (0, 1.0)), ("behind", (0, 5.0)), ("behind2", (0, 6.0))]:
+        a.watch(lambda name=name: calls.append(name), order=order, ranked=True)
+    a.watch(lambda: calls.append("plain"), order=(0, 7.0))
+    a.release(held)  # one slot frees: free for the watcher ranked ahead of the queued request
+    assert calls == ["ahead", "plain"]  # not the two ranked behind it; the unranked always
+    assert queued.triggered
+    calls.clear()
+    a.unwatch(calls.append)  # not watching: no error, nothing changes
+    a.release(queued)  # nobody queued: free for every place
+    assert calls == ["ahead", "behind", "behind2", "plain"]
+
+
 # -- meetings competing --------------------------------------------------------------------------
 
 
