@@ -41,6 +41,7 @@ This module is engine-level: it knows :class:`~sim.engine.staff.StaffPool`, noth
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
@@ -79,18 +80,9 @@ class Meeting:
 
 def free_for(pool: StaffPool, priority: float, since: float, enough: int | None = None) -> int:
     """Slots of ``pool`` a meeting ranked ``(priority, since)`` could take now: the free slots
-    less the requests queued ahead of it (rota holds, higher priorities, earlier or same-instant
-    requests of its own priority).
-
-    ``enough``: the meeting needs that many; once the answer is known to fall short of it,
-    counting stops and some number below ``enough`` is returned (the pool's queue is then not
-    walked at all when too few slots are free)."""
-    free = pool.staff - pool.in_use
-    if enough is None:
-        return free - pool.queued_ahead(priority, since)
-    if free < enough:
-        return free
-    return free - pool.queued_ahead(priority, since, at_most=free - enough + 1)
+    less the requests queued ahead of it (:meth:`StaffPool.free_at`, which also tells ranked
+    watchers; ``enough``: once the answer is known to fall short of it, counting stops)."""
+    return pool.free_at(priority, since, enough)
 
 
 def rendezvous(
@@ -128,7 +120,6 @@ class _Waiting:
     callback: Callable[[], None] = field(init=False)
     meeting: Meeting | None = None
     blocker: StaffPool | None = None  # the pool that had too few free at the last look
-    blocker_needs: int = 1  # how many members of it the meeting needs
 
     def __post_init__(self) -> None:
         self.since = self.env.now
@@ -137,19 +128,19 @@ class _Waiting:
         self.callback = self.call_back  # one bound method, so unwatch finds it
 
     def call_back(self) -> None:
-        # Told by one pool, most often still refused by another with nobody free at all: ask
-        # that one first, without counting its queue (the answer try_start would reach).
-        blocker = self.blocker
-        if blocker is None or blocker.staff - blocker.in_use >= self.blocker_needs:
-            self.try_start()
+        self.try_start()
 
     def try_start(self) -> bool:
         """Seize every attendee now if each pool has enough members free for the meeting."""
         if self.meeting is not None:
             return True
-        for pool, n in self.needed.items():
+        # Told by one pool, a meeting is most often still refused by the pool that refused it
+        # last, with nobody free there at all: ask that one first (any refusal is the answer).
+        blocker = self.blocker
+        first = [(blocker, self.needed[blocker])] if blocker is not None else []
+        for pool, n in itertools.chain(first, self.needed.items()):
             if free_for(pool, self.priority, self.since, n) < n:
-                self.blocker, self.blocker_needs = pool, n
+                self.blocker = pool
                 return False
         now = self.env.now
         grants = []

@@ -260,7 +260,7 @@ class StaffPool:
         # them, the rest of the round can be skipped.
         watchers, unranked, blocked = list(self._watchers), self._unranked, False
         for order, callback, ranked in watchers:  # a callback may unwatch while we go round
-            if ranked and (blocked or not self._free_at(order[0], order[1])):
+            if ranked and (blocked or self.free_at(order[0], order[1], enough=1) < 1):
                 if not unranked:
                     return
                 blocked = True
@@ -268,10 +268,20 @@ class StaffPool:
             callback()
             blocked = False
 
-    def _free_at(self, priority: float, time: float) -> bool:
-        """Is a member free for a request that would rank ``(priority, time)`` in the queue?"""
+    def free_at(self, priority: float, time: float, enough: int | None = None) -> int:
+        """Slots free for a request that would rank ``(priority, time)`` in the queue: the free
+        slots less the requests queued at or ahead of it (rota holds, higher priorities,
+        earlier or same-instant requests of its priority).
+
+        ``enough``: the caller needs that many; once the answer is known to fall short of it,
+        counting stops and some number below ``enough`` is returned (the queue is then not
+        walked at all when too few slots are free)."""
         free = self.staff - self._in_use
-        return free > 0 and self.queued_ahead(priority, time, at_most=free) < free
+        if enough is None:
+            return free - self.queued_ahead(priority, time)
+        if free < enough:
+            return free
+        return free - self.queued_ahead(priority, time, at_most=free - enough + 1)
 
     @property
     def heads(self) -> int:
